@@ -1,0 +1,18 @@
+package dev.quarry.agent;
+
+import dev.quarry.agent.schedule.StepListener;
+
+/**
+ * Observes runs: their start and end, each model call, and (inherited) each step. Called on the run's
+ * threads; keep it quick and never throw.
+ */
+public interface AgentListener extends StepListener {
+
+    default void onRunStart(String runId, String task) {}
+
+    default void onModelCall(String runId, Usage.ModelCall call) {}
+
+    default void onRunEnd(String runId, AgentResult result) {}
+
+    default void onRunFailed(String runId, QuarryException error) {}
+}

@@ -1,0 +1,60 @@
+package dev.quarry.agent;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Tokens spent by a run, per model call and in total.
+ *
+ * @param calls every model call, in order
+ */
+public record Usage(List<ModelCall> calls) {
+
+    public Usage {
+        calls = List.copyOf(calls);
+    }
+
+    /**
+     * One model call.
+     *
+     * @param id the call's span id in the trace
+     * @param inputTokens input tokens billed (excluding cache reads)
+     * @param outputTokens output tokens
+     * @param cacheReadTokens input tokens read from the prompt cache
+     * @param cacheWriteTokens input tokens written to the prompt cache
+     * @param attempts requests sent (more than 1 after retries)
+     * @param latency time from first request to response
+     */
+    public record ModelCall(
+            String id,
+            long inputTokens,
+            long outputTokens,
+            long cacheReadTokens,
+            long cacheWriteTokens,
+            int attempts,
+            Duration latency) {}
+
+    public long inputTokens() {
+        return calls.stream().mapToLong(ModelCall::inputTokens).sum();
+    }
+
+    public long outputTokens() {
+        return calls.stream().mapToLong(ModelCall::outputTokens).sum();
+    }
+
+    public long cacheReadTokens() {
+        return calls.stream().mapToLong(ModelCall::cacheReadTokens).sum();
+    }
+
+    public long cacheWriteTokens() {
+        return calls.stream().mapToLong(ModelCall::cacheWriteTokens).sum();
+    }
+
+    public long totalTokens() {
+        return inputTokens() + outputTokens() + cacheReadTokens() + cacheWriteTokens();
+    }
+
+    public int modelCalls() {
+        return calls.size();
+    }
+}

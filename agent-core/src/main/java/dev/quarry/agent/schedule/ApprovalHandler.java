@@ -1,0 +1,37 @@
+package dev.quarry.agent.schedule;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Decides whether a side-effecting tool call may run. Called on the step's thread, so it may block (ask a
+ * person, call a policy service). A refusal is sent to the model as the step's result, never thrown.
+ */
+@FunctionalInterface
+public interface ApprovalHandler {
+
+    Decision decide(Request request) throws InterruptedException;
+
+    /** Refuses every side-effecting call: the safe default. */
+    static ApprovalHandler denyAll() {
+        return request -> Decision.refuse("no approval handler is configured for side-effecting tools");
+    }
+
+    /** Approves every call; for tests and trusted batch jobs only. */
+    static ApprovalHandler approveAll() {
+        return request -> Decision.approve();
+    }
+
+    /** The call awaiting approval. */
+    record Request(String runId, String stepId, String tool, ObjectNode arguments) {}
+
+    /** The answer, with a reason the model reads when refused. */
+    record Decision(boolean approved, String reason) {
+        public static Decision approve() {
+            return new Decision(true, "approved");
+        }
+
+        public static Decision refuse(String reason) {
+            return new Decision(false, reason);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.quarry.agent.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * References from one step's arguments to earlier steps' results: {@code $id} or {@code ${id}} inside a
+ * string. A string that is only a reference to a numeric result becomes a JSON number, so
+ * {@code {"x": "$1"}} feeds a number parameter.
+ */
+public final class References {
+
+    private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z0-9_-]+)}|([0-9]+)\\b)");
+
+    private References() {}
+
+    /** Every id referenced anywhere in {@code arguments}, in order of appearance. */
+    public static Set<String> in(JsonNode arguments) {
+        Set<String> ids = new LinkedHashSet<>();
+        collect(arguments, ids);
+        return ids;
+    }
+
+    private static void collect(JsonNode node, Set<String> ids) {
+        if (node.isTextual()) {
+            Matcher m = REFERENCE.matcher(node.asText());
+            while (m.find()) {
+                ids.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        } else {
+            node.forEach(child -> collect(child, ids));
+        }
+    }
+
+    /** A copy of {@code arguments} with every reference {@code $id} rewritten to {@code ${rename(id)}}. */
+    public static ObjectNode rename(ObjectNode arguments, Function<String, String> rename) {
+        return (ObjectNode) renameNode(arguments, rename);
+    }
+
+    private static JsonNode renameNode(JsonNode node, Function<String, String> rename) {
+        if (node.isTextual()) {
+            Matcher m = REFERENCE.matcher(node.asText());
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String id = m.group(1) != null ? m.group(1) : m.group(2);
+                m.appendReplacement(out, Matcher.quoteReplacement("${" + rename.apply(id) + "}"));
+            }
+            m.appendTail(out);
+            return JsonNodeFactory.instance.textNode(out.toString());
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(e -> copy.set(e.getKey(), renameNode(e.getValue(), rename)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(child -> copy.add(renameNode(child, rename)));
+            return copy;
+        }
+        return node;
+    }
+
+    /** {@code template} with references to the given results replaced by their text. */
+    public static String fill(String template, Map<String, String> results) {
+        return resolveText(template, results::get).asText();
+    }
+
+    /** Every id referenced in a text. */
+    public static Set<String> inText(String text) {
+        return in(JsonNodeFactory.instance.textNode(text));
+    }
+
+    /** A copy of {@code arguments} with references to the given results replaced by their text. */
+    public static ObjectNode resolve(ObjectNode arguments, Map<String, String> results) {
+        return (ObjectNode) resolveNode(arguments, results::get);
+    }
+
+    private static JsonNode resolveNode(JsonNode node, Function<String, String> results) {
+        if (node.isTextual()) {
+            return resolveText(node.asText(), results);
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(e -> copy.set(e.getKey(), resolveNode(e.getValue(), results)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(child -> copy.add(resolveNode(child, results)));
+            return copy;
+        }
+        return node;
+    }
+
+    private static JsonNode resolveText(String text, Function<String, String> results) {
+        Matcher whole = REFERENCE.matcher(text.strip());
+        if (whole.matches()) {
+            String value = results.apply(whole.group(1) != null ? whole.group(1) : whole.group(2));
+            if (value != null) {
+                try {
+                    return JsonNodeFactory.instance.numberNode(new BigDecimal(value.strip()));
+                } catch (NumberFormatException notANumber) {
+                    return JsonNodeFactory.instance.textNode(value);
+                }
+            }
+        }
+        Matcher m = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = results.apply(m.group(1) != null ? m.group(1) : m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+        }
+        m.appendTail(out);
+        return JsonNodeFactory.instance.textNode(out.toString());
+    }
+}

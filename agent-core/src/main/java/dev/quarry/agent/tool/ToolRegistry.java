@@ -1,0 +1,57 @@
+package dev.quarry.agent.tool;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The tools of an agent, by name, in registration order. Immutable. */
+public final class ToolRegistry {
+
+    private final Map<String, Tool> tools;
+
+    public ToolRegistry(Collection<? extends Tool> tools) {
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        for (Tool tool : tools) {
+            String name = tool.name();
+            if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "tool name '" + name + "' must be 1-64 letters, digits, '_' or '-' (a Bedrock requirement)");
+            }
+            if (byName.putIfAbsent(name, tool) != null) {
+                throw new IllegalArgumentException("two tools are named '" + name + "'; tool names must be unique");
+            }
+        }
+        this.tools = Map.copyOf(byName);
+        this.order = List.copyOf(byName.keySet());
+    }
+
+    private final List<String> order;
+
+    public Optional<Tool> find(String name) {
+        return Optional.ofNullable(name).map(tools::get);
+    }
+
+    public Set<String> names() {
+        return new java.util.LinkedHashSet<>(order);
+    }
+
+    /** The specifications to send to the model, in registration order. */
+    public List<ToolSpecification> specifications() {
+        return order.stream().map(n -> tools.get(n).specification()).toList();
+    }
+
+    /** Only the named tools (a per-run allowlist); unknown names are an error. */
+    public ToolRegistry restrictTo(Set<String> allowed) {
+        for (String name : allowed) {
+            if (!tools.containsKey(name)) {
+                throw new IllegalArgumentException("allowlist names unknown tool '" + name + "'; known: " + order);
+            }
+        }
+        return new ToolRegistry(
+                order.stream().filter(allowed::contains).map(tools::get).toList());
+    }
+}

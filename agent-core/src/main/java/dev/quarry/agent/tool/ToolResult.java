@@ -1,0 +1,32 @@
+package dev.quarry.agent.tool;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a tool call produced: the text the model reads, the citations it rests on, and whether it is an
+ * error report.
+ *
+ * @param text what the model sees
+ * @param citations sources backing the text; collected into the run's answer
+ * @param error whether this result reports a failure
+ */
+public record ToolResult(String text, List<Citation> citations, boolean error) {
+
+    public ToolResult {
+        Objects.requireNonNull(text, "text");
+        citations = List.copyOf(citations);
+    }
+
+    public static ToolResult of(String text) {
+        return new ToolResult(text, List.of(), false);
+    }
+
+    public static ToolResult of(String text, List<Citation> citations) {
+        return new ToolResult(text, citations, false);
+    }
+
+    public static ToolResult error(String message) {
+        return new ToolResult(message, List.of(), true);
+    }
+}

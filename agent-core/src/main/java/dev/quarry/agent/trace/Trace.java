@@ -1,0 +1,180 @@
+package dev.quarry.agent.trace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.quarry.agent.schedule.Step;
+import dev.quarry.agent.schedule.StepListener;
+import dev.quarry.agent.schedule.StepResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Everything a run did and when: each model call and each step, on the monotonic clock, with the
+ * dependencies between them. From those it computes the run's wall time, its critical path (the longest
+ * chain of spans that had to run one after another: the best any scheduler could do) and the parallelism
+ * it achieved, and exports JSON and a self-contained HTML timeline.
+ *
+ * <p>Thread-safe: steps report from their own threads.
+ */
+public final class Trace implements StepListener {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String runId;
+    private final long originNanos;
+    private volatile long endNanos = -1;
+    private final List<Span> spans = new ArrayList<>();
+    private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
+    private final Map<String, String> stepOrigins = new ConcurrentHashMap<>();
+
+    public Trace(String runId) {
+        this.runId = runId;
+        this.originNanos = System.nanoTime();
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** Nanoseconds since the run began. */
+    public long now() {
+        return System.nanoTime() - originNanos;
+    }
+
+    /** Marks the end of the run. */
+    public void finish() {
+        endNanos = now();
+    }
+
+    /** Records a finished span. */
+    public void add(Span span) {
+        synchronized (spans) {
+            spans.add(span);
+        }
+    }
+
+    /** Notes that {@code stepId} was planned by the span {@code originId} (a model call), for the critical path. */
+    public void stepPlannedBy(String stepId, String originId) {
+        stepOrigins.put(stepId, originId);
+    }
+
+    @Override
+    public void onStart(String runId, Step step) {
+        stepStarts.put(step.id(), now());
+    }
+
+    @Override
+    public void onFinish(String runId, Step step, StepResult result) {
+        long end = now();
+        long start = stepStarts.getOrDefault(step.id(), end);
+        List<String> dependsOn = new ArrayList<>(step.dependsOn());
+        String origin = stepOrigins.get(step.id());
+        if (origin != null) {
+            dependsOn.add(origin);
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        if (result.deduplicated()) {
+            attributes.put("deduplicated", true);
+        }
+        add(new Span(
+                step.id(),
+                Span.Kind.STEP,
+                step.tool(),
+                start,
+                end,
+                result.status().name(),
+                result.attempts(),
+                dependsOn,
+                attributes));
+    }
+
+    /** All spans, by start time. */
+    public List<Span> spans() {
+        synchronized (spans) {
+            return spans.stream()
+                    .sorted(Comparator.comparingLong(Span::startNanos))
+                    .toList();
+        }
+    }
+
+    /** From the start of the run to its end (or to the last span, if the run has not finished). */
+    public Duration wallTime() {
+        long end = endNanos >= 0
+                ? endNanos
+                : spans().stream().mapToLong(Span::endNanos).max().orElse(0);
+        return Duration.ofNanos(end);
+    }
+
+    /**
+     * The longest chain of dependent spans, by total duration: how long the run would take with unlimited
+     * parallelism and no scheduling delay.
+     */
+    public Duration criticalPath() {
+        return Duration.ofNanos(
+                criticalPathSpans().stream().mapToLong(Span::durationNanos).sum());
+    }
+
+    /** The spans on the critical path, first to last. */
+    public List<Span> criticalPathSpans() {
+        List<Span> ordered = spans().stream()
+                .sorted(Comparator.comparingLong(Span::endNanos))
+                .toList();
+        Map<String, Span> byId = new HashMap<>();
+        Map<String, Long> longest = new HashMap<>();
+        Map<String, String> previous = new HashMap<>();
+        String best = null;
+        for (Span span : ordered) {
+            byId.put(span.id(), span);
+            long before = 0;
+            for (String dependency : span.dependsOn()) {
+                Long length = longest.get(dependency);
+                if (length != null && length > before) {
+                    before = length;
+                    previous.put(span.id(), dependency);
+                }
+            }
+            longest.put(span.id(), before + span.durationNanos());
+            if (best == null || longest.get(span.id()) > longest.get(best)) {
+                best = span.id();
+            }
+        }
+        List<Span> path = new ArrayList<>();
+        for (String id = best; id != null; id = previous.get(id)) {
+            path.addFirst(byId.get(id));
+        }
+        return path;
+    }
+
+    /** Busy time of all spans divided by wall time: 1.0 is strictly sequential. */
+    public double parallelism() {
+        long wall = wallTime().toNanos();
+        return wall == 0 ? 0 : spans().stream().mapToLong(Span::durationNanos).sum() / (double) wall;
+    }
+
+    /** The trace as JSON: run id, summary figures, and every span. */
+    public String toJson() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("runId", runId);
+        document.put("wallMillis", wallTime().toNanos() / 1e6);
+        document.put("criticalPathMillis", criticalPath().toNanos() / 1e6);
+        document.put("parallelism", parallelism());
+        document.put("spans", spans());
+        try {
+            return JSON.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("trace is not serialisable", e);
+        }
+    }
+
+    /** A self-contained HTML page (no scripts, no external files) with a Gantt chart of the run. */
+    public String toHtml() {
+        return TraceHtml.render(this);
+    }
+}
