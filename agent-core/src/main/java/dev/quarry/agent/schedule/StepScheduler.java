@@ -427,6 +427,10 @@ public final class StepScheduler {
                     throw e;
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
+                    if (closed || cause instanceof InterruptedException) {
+                        return StepResult.failed(
+                                step, StepStatus.CANCELLED, "Stopped: the run was cancelled.", attempt);
+                    }
                     last = StepResult.failed(
                             step,
                             StepStatus.FAILED,
