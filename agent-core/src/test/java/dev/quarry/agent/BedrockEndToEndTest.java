@@ -1,0 +1,213 @@
+package dev.quarry.agent;
+
+import static dev.quarry.agent.TestTools.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.schedule.RetryPolicy;
+import dev.quarry.agent.tool.Tool;
+import dev.quarry.agent.tool.ToolPolicy;
+import dev.quarry.agent.tool.ToolResult;
+import dev.quarry.testkit.BedrockSimulator;
+import dev.quarry.testkit.CapturedRequest;
+import dev.quarry.testkit.Fault;
+import dev.quarry.testkit.LatencyProfile;
+import dev.quarry.testkit.Turn;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The real AWS SDK and langchain4j-bedrock against the Bedrock simulator. */
+class BedrockEndToEndTest {
+
+    static final String MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+    static ClaudeOnBedrock claude(BedrockSimulator simulator) {
+        return ClaudeOnBedrock.builder()
+                .modelId(MODEL)
+                .region("us-east-1")
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .endpointOverride(simulator.endpoint())
+                .build();
+    }
+
+    static Tool weather() {
+        return tool(
+                "weather",
+                ToolPolicy.readOnly(),
+                args -> ToolResult.of("sunny in " + args.get("q").asText()));
+    }
+
+    static final Turn TWO_CALLS = Turn.toolUse(
+            "Checking both.",
+            new Turn.ToolUse("tu_1", "weather", "{\"q\":\"Lyon\"}"),
+            new Turn.ToolUse("tu_2", "weather", "{\"q\":\"Nice\"}"));
+
+    static void assertToolResultsSentBack(CapturedRequest second) {
+        JsonNode lastUser = second.messages().get(second.messages().size() - 1);
+        assertThat(lastUser.path("role").asText()).isEqualTo("user");
+        List<String> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        lastUser.path("content").forEach(block -> {
+            JsonNode result = block.path("toolResult");
+            ids.add(result.path("toolUseId").asText());
+            texts.add(result.path("content").get(0).path("text").asText());
+        });
+        assertThat(ids).containsExactly("tu_1", "tu_2");
+        assertThat(texts).containsExactly("sunny in Lyon", "sunny in Nice");
+    }
+
+    @Test
+    void runsParallelToolCallsThroughConverse() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .turns(TWO_CALLS, Turn.text("Sunny in both."))
+                .start()) {
+            Agent agent = Agent.builder()
+                    .model(claude(simulator).chatModel())
+                    .tool(weather())
+                    .build();
+            AgentResult result = agent.run("Weather in Lyon and Nice?");
+            assertThat(result.answer()).isEqualTo("Sunny in both.");
+            List<CapturedRequest> requests = simulator.requests();
+            assertThat(requests).hasSize(2);
+            assertThat(requests.getFirst().modelId()).isEqualTo(MODEL);
+            assertThat(requests.getFirst().toolNames()).containsExactly("weather");
+            assertToolResultsSentBack(requests.get(1));
+            assertThat(result.usage().inputTokens()).isPositive();
+        }
+    }
+
+    @Test
+    void runsParallelToolCallsThroughConverseStreamAndDispatchesBeforeTheStreamEnds() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        Tool recorded = tool("weather", ToolPolicy.readOnly(), args -> {
+            events.add("tool started " + args.get("q").asText());
+            return ToolResult.of("sunny in " + args.get("q").asText());
+        });
+        // a slow stream: 400 output tokens at 400 tokens/s spread the events over about a second
+        LatencyProfile slow = new LatencyProfile(Duration.ZERO, Duration.ZERO, 400);
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .latency(slow)
+                .turns(TWO_CALLS.withUsage(new Turn.Usage(100, 400, 0, 0)), Turn.text("Sunny in both."))
+                .start()) {
+            StreamingChatModel streaming = recordingEnd(claude(simulator).streamingChatModel(), events);
+            AgentResult result = Agent.builder()
+                    .streamingModel(streaming)
+                    .tool(recorded)
+                    .build()
+                    .run("Weather?");
+            assertThat(result.answer()).isEqualTo("Sunny in both.");
+            assertToolResultsSentBack(simulator.requests().get(1));
+            assertThat(simulator.requests()).allMatch(CapturedRequest::streaming);
+            assertThat(events.indexOf("tool started Lyon")).isLessThan(events.indexOf("stream ended"));
+        }
+    }
+
+    private static StreamingChatModel recordingEnd(StreamingChatModel model, List<String> events) {
+        return new StreamingChatModel() {
+            @Override
+            public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                model.chat(request, new StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialResponse(String text) {
+                        handler.onPartialResponse(text);
+                    }
+
+                    @Override
+                    public void onCompleteToolCall(CompleteToolCall call) {
+                        handler.onCompleteToolCall(call);
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        events.add("stream ended");
+                        handler.onCompleteResponse(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        handler.onError(error);
+                    }
+                });
+            }
+        };
+    }
+
+    @Test
+    void requestsPerModelCallEqualTheConfiguredAttempts() {
+        try (BedrockSimulator simulator =
+                BedrockSimulator.builder().faultRate(Fault.THROTTLING, 1.0).start()) {
+            Agent agent = Agent.builder()
+                    .model(claude(simulator).chatModel())
+                    .modelRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .build();
+            assertThatThrownBy(() -> agent.run("hello"))
+                    .isInstanceOf(ModelCallException.class)
+                    .hasMessageContaining("gave up after 3 attempts")
+                    .satisfies(
+                            e -> assertThat(((ModelCallException) e).attempts()).isEqualTo(3));
+            assertThat(simulator.requests()).hasSize(3);
+        }
+    }
+
+    @Test
+    void throttlingAndUnavailabilityAreRetriedThenSucceed() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .faults(Fault.THROTTLING, Fault.SERVICE_UNAVAILABLE)
+                .turns(Turn.text("finally"))
+                .start()) {
+            Agent agent = Agent.builder()
+                    .model(claude(simulator).chatModel())
+                    .modelRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .build();
+            AgentResult result = agent.run("hello");
+            assertThat(result.answer()).isEqualTo("finally");
+            assertThat(simulator.requests()).hasSize(3);
+            assertThat(result.usage().calls().getFirst().attempts()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void retriesThatWouldPassTheDeadlineFailWithATypedErrorBeforeIt() {
+        try (BedrockSimulator simulator =
+                BedrockSimulator.builder().faultRate(Fault.THROTTLING, 1.0).start()) {
+            Agent agent = Agent.builder()
+                    .model(claude(simulator).chatModel())
+                    .modelRetry(new RetryPolicy(5, Duration.ofSeconds(60), Duration.ofSeconds(60)))
+                    .limits(Limits.DEFAULT.withDeadline(Duration.ofSeconds(2)))
+                    .build();
+            long start = System.nanoTime();
+            // a backoff drawn below the remaining time is slept; the next one cannot fit: either way the
+            // run ends with DeadlineExceededException and never sleeps past its deadline
+            assertThatThrownBy(() -> agent.run("hello")).isInstanceOf(DeadlineExceededException.class);
+            assertThat(System.nanoTime() - start)
+                    .isLessThan(Duration.ofSeconds(2).toNanos());
+        }
+    }
+
+    @Test
+    void accessDeniedAndBadRegionsGetExplained() {
+        try (BedrockSimulator simulator =
+                BedrockSimulator.builder().faults(Fault.ACCESS_DENIED).start()) {
+            Agent agent = Agent.builder().model(claude(simulator).chatModel()).build();
+            assertThatThrownBy(() -> agent.run("hello"))
+                    .isInstanceOf(ModelCallException.class)
+                    .hasMessageContaining("bedrock:InvokeModel");
+            assertThat(simulator.requests()).hasSize(1);
+        }
+        assertThatThrownBy(() -> ClaudeOnBedrock.builder().region("mars-north-1"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown AWS region");
+    }
+}
