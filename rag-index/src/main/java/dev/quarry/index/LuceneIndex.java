@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -103,7 +103,8 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
     private final Chunker chunker;
     private final int embeddingBatchSize;
     private final String queryPrefix;
-    private final AtomicBoolean changedSinceRefresh = new AtomicBoolean();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong visible = new AtomicLong();
 
     private LuceneIndex(Builder builder) throws IOException {
         this.location = builder.path == null ? "in-memory index" : builder.path.toString();
@@ -234,7 +235,7 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
         } catch (IOException e) {
             throw new IndexException("writing to " + location + " failed: " + e.getMessage(), e);
         }
-        changedSinceRefresh.set(true);
+        writes.incrementAndGet();
         return all.size();
     }
 
@@ -306,7 +307,7 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
         } catch (IOException e) {
             throw new IndexException("deleting " + documentId + " from " + location + " failed", e);
         }
-        changedSinceRefresh.set(true);
+        writes.incrementAndGet();
     }
 
     /** Makes every write so far durable: after this returns, a crash loses none of it. */
@@ -517,8 +518,11 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
 
     private <T> T withSearcher(SearcherFunction<T> function) {
         try {
-            if (changedSinceRefresh.getAndSet(false)) {
+            long written = writes.get();
+            if (visible.get() < written) {
+                // blocks while another thread refreshes, so every reader sees every write made before it asked
                 searchers.maybeRefreshBlocking();
+                visible.accumulateAndGet(written, Math::max);
             }
             IndexSearcher searcher = searchers.acquire();
             try {
