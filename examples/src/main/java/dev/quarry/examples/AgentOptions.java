@@ -1,0 +1,136 @@
+package dev.quarry.examples;
+
+import dev.quarry.agent.Agent;
+import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.plan.Planner;
+import dev.quarry.agent.tool.Citation;
+import dev.quarry.index.LuceneIndex;
+import dev.quarry.tools.ReadTools;
+import dev.quarry.tools.SearchTool;
+import dev.quarry.tools.SummariseTool;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that run an agent: model, planner, streaming, trace, and first-run indexing. */
+final class AgentOptions {
+
+    @Mixin
+    IndexOptions index;
+
+    @Option(
+            names = "--model",
+            defaultValue = "auto",
+            description = "offline, bedrock:<model-id>, or auto: Bedrock when AWS credentials and a region are"
+                    + " set, offline otherwise (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(
+            names = "--planner",
+            defaultValue = "tool-use",
+            description = "tool-use or graph (default: ${DEFAULT-VALUE})")
+    String planner;
+
+    @Option(names = "--stream", description = "stream model output and dispatch each tool call as it completes")
+    boolean stream;
+
+    @Option(names = "--trace", description = "write the run's HTML timeline to this file")
+    Path trace;
+
+    @Option(
+            names = "--docs",
+            defaultValue = "docs",
+            description = "folder indexed on first use when the index is empty (default: ${DEFAULT-VALUE})")
+    Path docs;
+
+    /** What the chosen model is called in output. */
+    String modelName(Map<String, String> environment) {
+        return resolvedModel(environment).equals("offline") ? "offline" : resolvedModel(environment);
+    }
+
+    private String resolvedModel(Map<String, String> environment) {
+        if (!model.equals("auto")) {
+            return model;
+        }
+        boolean region = environment.containsKey("AWS_REGION") || environment.containsKey("AWS_DEFAULT_REGION");
+        boolean credentials = environment.containsKey("AWS_ACCESS_KEY_ID") || environment.containsKey("AWS_PROFILE");
+        return region && credentials ? "bedrock:" + ClaudeOnBedrock.DEFAULT_MODEL_ID : "offline";
+    }
+
+    Agent.Builder agent(LuceneIndex luceneIndex, Map<String, String> environment) {
+        Agent.Builder builder = Agent.builder()
+                .tool(new SearchTool(luceneIndex))
+                .tools(ReadTools.over(luceneIndex))
+                .tool(new SummariseTool(luceneIndex))
+                .planner(
+                        switch (planner) {
+                            case "tool-use" -> Planner.toolUse();
+                            case "graph" -> Planner.graph();
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "--planner must be tool-use or graph, not " + planner);
+                        })
+                .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
+        String chosen = resolvedModel(environment);
+        if (chosen.equals("offline")) {
+            builder.model(new OfflineModel());
+            if (stream) {
+                builder.streamingModel(new OfflineStreamingModel());
+            }
+        } else if (chosen.startsWith("bedrock:")) {
+            String region =
+                    environment.getOrDefault("AWS_REGION", environment.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+            ClaudeOnBedrock claude = ClaudeOnBedrock.builder()
+                    .modelId(chosen.substring("bedrock:".length()))
+                    .region(region)
+                    .build();
+            builder.model(claude.chatModel());
+            if (stream) {
+                builder.streamingModel(claude.streamingChatModel());
+            }
+        } else {
+            throw new IllegalArgumentException("--model must be offline, auto or bedrock:<model-id>, not " + chosen);
+        }
+        return builder;
+    }
+
+    /** Opens the index, first indexing {@code --docs} if it is empty. */
+    LuceneIndex openIndexed(PrintWriter out) {
+        LuceneIndex opened = index.open();
+        if (opened.stats().documents() == 0) {
+            out.println("The index is empty; indexing " + docs + " first.");
+            IndexCommand.Ingest.folder(opened, docs, List.of(), List.of(), out, false);
+        }
+        return opened;
+    }
+
+    void report(AgentResult result, String modelName, PrintWriter out) throws IOException {
+        out.println(result.answer());
+        if (!result.citations().isEmpty()) {
+            out.println();
+            out.println("Sources:");
+            for (Citation citation : result.citations()) {
+                out.println("  [" + citation.label() + "] " + citation.title());
+            }
+        }
+        out.println();
+        out.printf(
+                "model %s, planner %s: wall %d ms, %d model calls, %d steps, parallelism %.2f%n",
+                modelName,
+                planner,
+                result.trace().wallTime().toMillis(),
+                result.usage().modelCalls(),
+                result.steps().size(),
+                result.trace().parallelism());
+        if (trace != null) {
+            Files.writeString(trace, result.trace().toHtml());
+            out.println("trace written to " + trace);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.quarry.examples;
+
+import dev.quarry.agent.AgentResult;
+import dev.quarry.index.LuceneIndex;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quarry ask <question>}: an agent answers from the index, with citations. */
+@Command(name = "ask", description = "Answer a question from the index with an agent, citing sources.")
+final class AskCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "the question")
+    String question;
+
+    @Mixin
+    AgentOptions options;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (LuceneIndex index = options.openIndexed(out)) {
+            AgentResult result = options.agent(index, System.getenv()).build().run(question);
+            options.report(result, options.modelName(System.getenv()), out);
+            return 0;
+        }
+    }
+}

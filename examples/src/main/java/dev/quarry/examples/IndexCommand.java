@@ -1,0 +1,94 @@
+package dev.quarry.examples;
+
+import dev.quarry.index.DirectoryLoader;
+import dev.quarry.index.Document;
+import dev.quarry.index.LoadReport;
+import dev.quarry.index.LuceneIndex;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quarry index [dir]}: loads every supported file under a folder into the index. */
+@Command(name = "index", description = "Index the text, Markdown, HTML and PDF files under a folder.")
+final class IndexCommand implements Callable<Integer> {
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            defaultValue = "docs",
+            description = "folder to index (default: ${DEFAULT-VALUE})")
+    Path folder;
+
+    @Option(names = "--include", description = "glob of files to include, e.g. '**.md' (repeatable)")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", description = "glob of files to skip (repeatable)")
+    List<String> excludes = new ArrayList<>();
+
+    @Mixin
+    IndexOptions options;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (LuceneIndex index = options.open()) {
+            return Ingest.folder(index, folder, includes, excludes, out, System.console() != null) > 0 ? 0 : 1;
+        }
+    }
+
+    /** Loading and indexing with progress, shared with {@code ask}'s first-run indexing. */
+    static final class Ingest {
+        private Ingest() {}
+
+        static int folder(
+                LuceneIndex index,
+                Path folder,
+                List<String> includes,
+                List<String> excludes,
+                PrintWriter out,
+                boolean terminal) {
+            DirectoryLoader.Builder loader = DirectoryLoader.builder(folder);
+            includes.forEach(loader::include);
+            excludes.forEach(loader::exclude);
+            LoadReport report = loader.build().load();
+            long start = System.nanoTime();
+            List<Document> documents = report.documents();
+            int chunks = 0;
+            for (int from = 0; from < documents.size(); from += 16) {
+                List<Document> batch = documents.subList(from, Math.min(documents.size(), from + 16));
+                chunks += index.upsertAll(batch);
+                int done = from + batch.size();
+                double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                String line = String.format(
+                        "indexed %d/%d documents, %d chunks (%.1f documents/s)",
+                        done, documents.size(), chunks, done / seconds);
+                if (terminal) {
+                    out.print("\r" + line);
+                } else {
+                    out.println(line);
+                }
+                out.flush();
+            }
+            if (terminal) {
+                out.println();
+            }
+            index.commit();
+            report.failures().forEach(f -> out.println("skipped " + f.file() + ": " + f.reason()));
+            out.printf("%d documents, %d chunks indexed from %s%n", documents.size(), chunks, folder);
+            if (documents.isEmpty()) {
+                out.println("error: nothing to index in " + folder);
+            }
+            return documents.size();
+        }
+    }
+}

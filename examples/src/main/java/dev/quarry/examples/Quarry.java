@@ -1,0 +1,59 @@
+package dev.quarry.examples;
+
+import dev.quarry.agent.QuarryException;
+import dev.quarry.index.IndexException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code quarry} command line: index a folder, search it, and run agents that answer, summarise and
+ * draft e-mails over it, offline or with Claude on Bedrock.
+ *
+ * <p>Exit codes: 0 success, 1 the command failed (the message says why), 2 bad usage.
+ */
+@Command(
+        name = "quarry",
+        mixinStandardHelpOptions = true,
+        version = "quarry 0.1.0",
+        description = "Agentic RAG over a Lucene index.",
+        subcommands = {
+            IndexCommand.class,
+            SearchCommand.class,
+            AskCommand.class,
+            SummariseCommand.class,
+            DraftEmailCommand.class
+        })
+public final class Quarry implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Quarry's error handling: library errors print one line and exit 1. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Quarry());
+        commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (error instanceof QuarryException
+                    || error instanceof IndexException
+                    || error instanceof IllegalArgumentException
+                    || error instanceof IllegalStateException) {
+                err.println("error: " + error.getMessage());
+            } else {
+                err.println("error: " + error);
+            }
+            err.flush();
+            return 1;
+        });
+        return commandLine;
+    }
+}
