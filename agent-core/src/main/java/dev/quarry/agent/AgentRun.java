@@ -112,11 +112,6 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     }
 
     @Override
-    public boolean streaming() {
-        return streamingModel != null;
-    }
-
-    @Override
     public ModelTurn chat(String purpose, ChatRequest request) {
         if (model == null) {
             return stream(purpose, request, (id, call) -> {}, (id, text) -> {});

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.quarry.agent.tool.Tool;
-import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
 
@@ -24,22 +23,7 @@ final class TestTools {
                         .required("q")
                         .build())
                 .build();
-        return new Tool() {
-            @Override
-            public ToolSpecification specification() {
-                return specification;
-            }
-
-            @Override
-            public ToolPolicy policy() {
-                return policy;
-            }
-
-            @Override
-            public ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception {
-                return body.run(arguments);
-            }
-        };
+        return Tool.of(specification, policy, (arguments, context) -> body.run(arguments));
     }
 
     static Tool echo(String name) {

@@ -7,7 +7,6 @@ import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.quarry.agent.tool.Tool;
-import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolException;
 import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
@@ -87,23 +86,12 @@ public final class EmailTools {
                         .required("to", "subject", "body")
                         .build())
                 .build();
-        return new Tool() {
-            @Override
-            public ToolSpecification specification() {
-                return specification;
-            }
-
-            @Override
-            public ToolPolicy policy() {
-                return ToolPolicy.readOnly().withIdempotent(false);
-            }
-
-            @Override
-            public ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception {
-                return ToolResult.of("Draft saved as " + draft(arguments).getFileName()
-                        + ". It has not been sent; send_email sends it after approval.");
-            }
-        };
+        return Tool.of(
+                specification,
+                ToolPolicy.readOnly().withIdempotent(false),
+                (arguments, context) ->
+                        ToolResult.of("Draft saved as " + draft(arguments).getFileName()
+                                + ". It has not been sent; send_email sends it after approval."));
     }
 
     Path draft(ObjectNode arguments) throws ToolException, MessagingException, IOException {
@@ -147,31 +135,20 @@ public final class EmailTools {
                         .required("draft")
                         .build())
                 .build();
-        return new Tool() {
-            @Override
-            public ToolSpecification specification() {
-                return specification;
-            }
+        return Tool.of(specification, ToolPolicy.sideEffects(), (arguments, context) -> send(arguments));
+    }
 
-            @Override
-            public ToolPolicy policy() {
-                return ToolPolicy.sideEffects();
-            }
-
-            @Override
-            public ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception {
-                Path draft = resolveDraft(arguments.get("draft").asText());
-                MimeMessage message;
-                try (InputStream in = Files.newInputStream(draft)) {
-                    message = new MimeMessage(session, in);
-                }
-                Transport.send(message);
-                Path sent = Files.createDirectories(outbox.resolve("sent"));
-                Files.move(draft, sent.resolve(draft.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                return ToolResult.of("Sent " + draft.getFileName() + " to "
-                        + InternetAddress.toString(message.getRecipients(Message.RecipientType.TO)));
-            }
-        };
+    private ToolResult send(ObjectNode arguments) throws ToolException, MessagingException, IOException {
+        Path draft = resolveDraft(arguments.get("draft").asText());
+        MimeMessage message;
+        try (InputStream in = Files.newInputStream(draft)) {
+            message = new MimeMessage(session, in);
+        }
+        Transport.send(message);
+        Path sent = Files.createDirectories(outbox.resolve("sent"));
+        Files.move(draft, sent.resolve(draft.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        return ToolResult.of("Sent " + draft.getFileName() + " to "
+                + InternetAddress.toString(message.getRecipients(Message.RecipientType.TO)));
     }
 
     /** The draft file, which must be a regular file directly inside the outbox (no traversal, no links). */

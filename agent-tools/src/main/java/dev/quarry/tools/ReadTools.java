@@ -1,12 +1,11 @@
 package dev.quarry.tools;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
-import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolException;
+import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
 import dev.quarry.index.Chunk;
 import dev.quarry.index.Document;
@@ -41,29 +40,19 @@ public final class ReadTools {
                         .required("document_id")
                         .build())
                 .build();
-        return new Tool() {
-            @Override
-            public ToolSpecification specification() {
-                return specification;
-            }
-
-            @Override
-            public ToolResult execute(ObjectNode arguments, ToolContext context) throws ToolException {
-                String id = arguments.get("document_id").asText();
-                Document document = store.document(id).orElseThrow(() -> new ToolException("no document " + id));
-                int length = document.text().length();
-                int start = Schemas.intArg(arguments, "start", 0, 0, Math.max(0, length));
-                int end = Math.min(length, start + Schemas.intArg(arguments, "max_chars", MAX_CHARS, 1, MAX_CHARS));
-                String text = document.text().substring(start, end);
-                String more = end < length
-                        ? "\n[" + (length - end) + " more characters; read on with start=" + end + "]"
-                        : "";
-                return ToolResult.of(
-                        "[" + id + " " + start + "-" + end + " of " + length + "] " + document.title() + "\n" + text
-                                + more,
-                        List.of(new Citation(id, -1, start, end, document.title(), document.sourceUri())));
-            }
-        };
+        return Tool.of(specification, ToolPolicy.readOnly(), (arguments, context) -> {
+            String id = arguments.get("document_id").asText();
+            Document document = store.document(id).orElseThrow(() -> new ToolException("no document " + id));
+            int length = document.text().length();
+            int start = Schemas.intArg(arguments, "start", 0, 0, Math.max(0, length));
+            int end = Math.min(length, start + Schemas.intArg(arguments, "max_chars", MAX_CHARS, 1, MAX_CHARS));
+            String text = document.text().substring(start, end);
+            String more =
+                    end < length ? "\n[" + (length - end) + " more characters; read on with start=" + end + "]" : "";
+            return ToolResult.of(
+                    "[" + id + " " + start + "-" + end + " of " + length + "] " + document.title() + "\n" + text + more,
+                    List.of(new Citation(id, -1, start, end, document.title(), document.sourceUri())));
+        });
     }
 
     /** {@code read_chunk(document_id, chunk)}: one chunk, as cited by search. */
@@ -77,21 +66,13 @@ public final class ReadTools {
                         .required("document_id", "chunk")
                         .build())
                 .build();
-        return new Tool() {
-            @Override
-            public ToolSpecification specification() {
-                return specification;
-            }
-
-            @Override
-            public ToolResult execute(ObjectNode arguments, ToolContext context) throws ToolException {
-                String id = arguments.get("document_id").asText();
-                int ordinal = arguments.get("chunk").asInt();
-                Chunk chunk = store.chunk(id, ordinal)
-                        .orElseThrow(() -> new ToolException("no chunk " + ordinal + " in document " + id));
-                Citation citation = new Citation(id, ordinal, chunk.startOffset(), chunk.endOffset(), "", "");
-                return ToolResult.of("[" + citation.label() + "] " + chunk.text(), List.of(citation));
-            }
-        };
+        return Tool.of(specification, ToolPolicy.readOnly(), (arguments, context) -> {
+            String id = arguments.get("document_id").asText();
+            int ordinal = arguments.get("chunk").asInt();
+            Chunk chunk = store.chunk(id, ordinal)
+                    .orElseThrow(() -> new ToolException("no chunk " + ordinal + " in document " + id));
+            Citation citation = new Citation(id, ordinal, chunk.startOffset(), chunk.endOffset(), "", "");
+            return ToolResult.of("[" + citation.label() + "] " + chunk.text(), List.of(citation));
+        });
     }
 }

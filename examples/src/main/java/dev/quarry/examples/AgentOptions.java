@@ -5,6 +5,7 @@ import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.tool.Citation;
+import dev.quarry.agent.tool.Tool;
 import dev.quarry.index.LuceneIndex;
 import dev.quarry.tools.ReadTools;
 import dev.quarry.tools.SearchTool;
@@ -49,9 +50,18 @@ final class AgentOptions {
             description = "folder indexed on first use when the index is empty (default: ${DEFAULT-VALUE})")
     Path docs;
 
-    /** What the chosen model is called in output. */
-    String modelName(Map<String, String> environment) {
-        return resolvedModel(environment).equals("offline") ? "offline" : resolvedModel(environment);
+    /**
+     * Runs {@code task} with an agent over the index and the built-in tools plus {@code extraTools}, and
+     * prints the answer, its sources and the run's figures.
+     */
+    void run(LuceneIndex luceneIndex, String task, List<Tool> extraTools, PrintWriter out) throws IOException {
+        Map<String, String> environment = System.getenv();
+        String chosen = resolvedModel(environment);
+        AgentResult result = agent(luceneIndex, chosen, environment)
+                .tools(extraTools)
+                .build()
+                .run(task);
+        report(result, chosen, out);
     }
 
     private String resolvedModel(Map<String, String> environment) {
@@ -63,7 +73,7 @@ final class AgentOptions {
         return region && credentials ? "bedrock:" + ClaudeOnBedrock.DEFAULT_MODEL_ID : "offline";
     }
 
-    Agent.Builder agent(LuceneIndex luceneIndex, Map<String, String> environment) {
+    private Agent.Builder agent(LuceneIndex luceneIndex, String chosen, Map<String, String> environment) {
         Agent.Builder builder = Agent.builder()
                 .tool(new SearchTool(luceneIndex))
                 .tools(ReadTools.over(luceneIndex))
@@ -77,7 +87,6 @@ final class AgentOptions {
                                         "--planner must be tool-use or graph, not " + planner);
                         })
                 .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
-        String chosen = resolvedModel(environment);
         if (chosen.equals("offline")) {
             builder.model(new OfflineModel());
             if (stream) {
@@ -110,7 +119,7 @@ final class AgentOptions {
         return opened;
     }
 
-    void report(AgentResult result, String modelName, PrintWriter out) throws IOException {
+    private void report(AgentResult result, String modelName, PrintWriter out) throws IOException {
         out.println(result.answer());
         if (!result.citations().isEmpty()) {
             out.println();

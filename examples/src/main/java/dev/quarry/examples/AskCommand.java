@@ -1,8 +1,8 @@
 package dev.quarry.examples;
 
-import dev.quarry.agent.AgentResult;
 import dev.quarry.index.LuceneIndex;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +26,7 @@ final class AskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (LuceneIndex index = options.openIndexed(out)) {
-            AgentResult result = options.agent(index, System.getenv()).build().run(question);
-            options.report(result, options.modelName(System.getenv()), out);
+            options.run(index, question, List.of(), out);
             return 0;
         }
     }

@@ -1,10 +1,10 @@
 package dev.quarry.examples;
 
-import dev.quarry.agent.AgentResult;
 import dev.quarry.index.LuceneIndex;
 import dev.quarry.tools.EmailTools;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,11 +46,7 @@ final class DraftEmailCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         EmailTools email = new EmailTools(outbox, from, new Properties());
         try (LuceneIndex index = options.openIndexed(out)) {
-            AgentResult result = options.agent(index, System.getenv())
-                    .tool(email.draftEmail())
-                    .build()
-                    .run("Draft an e-mail to " + to + " about " + topic);
-            options.report(result, options.modelName(System.getenv()), out);
+            options.run(index, "Draft an e-mail to " + to + " about " + topic, List.of(email.draftEmail()), out);
             out.println("outbox: " + outbox.toAbsolutePath());
             return 0;
         }

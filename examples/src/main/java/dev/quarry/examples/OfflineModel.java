@@ -110,14 +110,7 @@ public final class OfflineModel implements ChatModel {
     private static List<ToolExecutionRequest> firstCalls(String task, Set<String> tools) {
         Matcher summarise = SUMMARISE.matcher(task);
         if (summarise.find() && tools.contains("summarise")) {
-            ObjectNode args = JsonNodeFactory.instance.objectNode();
-            var ids = args.putArray("document_ids");
-            for (String id : summarise.group(1).split("[,\\s]+")) {
-                if (!id.isBlank()) {
-                    ids.add(id.strip());
-                }
-            }
-            return List.of(call("call-1", "summarise", args));
+            return List.of(call("call-1", "summarise", summariseArguments(summarise)));
         }
         if (!tools.contains("search")) {
             return List.of();
@@ -130,6 +123,18 @@ public final class OfflineModel implements ChatModel {
                     JsonNodeFactory.instance.objectNode().put("query", question)));
         }
         return calls;
+    }
+
+    /** {@code {"document_ids": [...]}} from the ids a "summarise the documents: a, b" task names. */
+    private static ObjectNode summariseArguments(Matcher summarise) {
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        var ids = args.putArray("document_ids");
+        for (String id : summarise.group(1).split("[,\\s]+")) {
+            if (!id.isBlank()) {
+                ids.add(id.strip());
+            }
+        }
+        return args;
     }
 
     private static String withoutEmailInstruction(String task) {
@@ -162,13 +167,8 @@ public final class OfflineModel implements ChatModel {
         int id = 1;
         Matcher summarise = SUMMARISE.matcher(task);
         if (summarise.find() && system.contains("- summarise:")) {
-            ObjectNode args = JsonNodeFactory.instance.objectNode();
-            var ids = args.putArray("document_ids");
-            for (String doc : summarise.group(1).split("[,\\s]+")) {
-                ids.add(doc.strip());
-            }
-            return "{\"id\": 1, \"tool\": \"summarise\", \"args\": " + args + "}\n{\"answer\": \"" + HEADER
-                    + "\\n$1\"}";
+            return "{\"id\": 1, \"tool\": \"summarise\", \"args\": " + summariseArguments(summarise)
+                    + "}\n{\"answer\": \"" + HEADER + "\\n$1\"}";
         }
         for (String question : Extractive.subQuestions(task)) {
             ObjectNode args = JsonNodeFactory.instance.objectNode().put("query", question);

@@ -1,6 +1,5 @@
 package dev.quarry.examples;
 
-import dev.quarry.agent.AgentResult;
 import dev.quarry.index.LuceneIndex;
 import java.io.PrintWriter;
 import java.util.List;
@@ -33,10 +32,7 @@ final class SummariseCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            AgentResult result = options.agent(index, System.getenv())
-                    .build()
-                    .run("Summarise the documents: " + String.join(", ", documentIds));
-            options.report(result, options.modelName(System.getenv()), out);
+            options.run(index, "Summarise the documents: " + String.join(", ", documentIds), List.of(), out);
             return 0;
         }
     }

@@ -55,9 +55,6 @@ public interface PlanningContext {
         void accept(String modelCallId, ToolExecutionRequest call);
     }
 
-    /** Whether {@link #stream} really streams. */
-    boolean streaming();
-
     /**
      * Schedules a step planned by the model call {@code plannedBy}; it starts when its dependencies are done.
      *

@@ -34,7 +34,7 @@ public final class References {
         if (node.isTextual()) {
             Matcher m = REFERENCE.matcher(node.asText());
             while (m.find()) {
-                ids.add(m.group(1) != null ? m.group(1) : m.group(2));
+                ids.add(idOf(m));
             }
         } else {
             node.forEach(child -> collect(child, ids));
@@ -43,31 +43,9 @@ public final class References {
 
     /** A copy of {@code arguments} with every reference {@code $id} rewritten to {@code ${rename(id)}}. */
     public static ObjectNode rename(ObjectNode arguments, Function<String, String> rename) {
-        return (ObjectNode) renameNode(arguments, rename);
-    }
-
-    private static JsonNode renameNode(JsonNode node, Function<String, String> rename) {
-        if (node.isTextual()) {
-            Matcher m = REFERENCE.matcher(node.asText());
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String id = m.group(1) != null ? m.group(1) : m.group(2);
-                m.appendReplacement(out, Matcher.quoteReplacement("${" + rename.apply(id) + "}"));
-            }
-            m.appendTail(out);
-            return JsonNodeFactory.instance.textNode(out.toString());
-        }
-        if (node.isObject()) {
-            ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            node.properties().forEach(e -> copy.set(e.getKey(), renameNode(e.getValue(), rename)));
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-            node.forEach(child -> copy.add(renameNode(child, rename)));
-            return copy;
-        }
-        return node;
+        return (ObjectNode) copyTexts(
+                arguments,
+                text -> JsonNodeFactory.instance.textNode(replaceEach(text, id -> "${" + rename.apply(id) + "}")));
     }
 
     /** {@code template} with references to the given results replaced by their text. */
@@ -82,21 +60,22 @@ public final class References {
 
     /** A copy of {@code arguments} with references to the given results replaced by their text. */
     public static ObjectNode resolve(ObjectNode arguments, Map<String, String> results) {
-        return (ObjectNode) resolveNode(arguments, results::get);
+        return (ObjectNode) copyTexts(arguments, text -> resolveText(text, results::get));
     }
 
-    private static JsonNode resolveNode(JsonNode node, Function<String, String> results) {
+    /** A deep copy of {@code node} in which every string value is replaced by {@code onText} of it. */
+    private static JsonNode copyTexts(JsonNode node, Function<String, JsonNode> onText) {
         if (node.isTextual()) {
-            return resolveText(node.asText(), results);
+            return onText.apply(node.asText());
         }
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            node.properties().forEach(e -> copy.set(e.getKey(), resolveNode(e.getValue(), results)));
+            node.properties().forEach(e -> copy.set(e.getKey(), copyTexts(e.getValue(), onText)));
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-            node.forEach(child -> copy.add(resolveNode(child, results)));
+            node.forEach(child -> copy.add(copyTexts(child, onText)));
             return copy;
         }
         return node;
@@ -105,7 +84,7 @@ public final class References {
     private static JsonNode resolveText(String text, Function<String, String> results) {
         Matcher whole = REFERENCE.matcher(text.strip());
         if (whole.matches()) {
-            String value = results.apply(whole.group(1) != null ? whole.group(1) : whole.group(2));
+            String value = results.apply(idOf(whole));
             if (value != null) {
                 try {
                     return JsonNodeFactory.instance.numberNode(new BigDecimal(value.strip()));
@@ -114,13 +93,22 @@ public final class References {
                 }
             }
         }
+        return JsonNodeFactory.instance.textNode(replaceEach(text, results));
+    }
+
+    /** {@code text} with each reference replaced by {@code replacement} of its id; kept as is where that is null. */
+    private static String replaceEach(String text, Function<String, String> replacement) {
         Matcher m = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = results.apply(m.group(1) != null ? m.group(1) : m.group(2));
+            String value = replacement.apply(idOf(m));
             m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
         }
         m.appendTail(out);
-        return JsonNodeFactory.instance.textNode(out.toString());
+        return out.toString();
+    }
+
+    private static String idOf(Matcher match) {
+        return match.group(1) != null ? match.group(1) : match.group(2);
     }
 }

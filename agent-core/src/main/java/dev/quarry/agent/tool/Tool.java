@@ -31,4 +31,15 @@ public interface Tool {
      * to the model); any other exception is reported to the model as an error too.
      */
     ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception;
+
+    /** A tool from its specification, policy and body, for tools that need no class of their own. */
+    static Tool of(ToolSpecification specification, ToolPolicy policy, Body body) {
+        return new FunctionTool(specification, policy, body);
+    }
+
+    /** What a tool made with {@link #of} does when called; the contract of {@link Tool#execute}. */
+    @FunctionalInterface
+    interface Body {
+        ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception;
+    }
 }

@@ -2,6 +2,7 @@ package dev.quarry.agent.tool;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,33 +26,32 @@ public final class ToolRegistry {
                 throw new IllegalArgumentException("two tools are named '" + name + "'; tool names must be unique");
             }
         }
-        this.tools = Map.copyOf(byName);
-        this.order = List.copyOf(byName.keySet());
+        this.tools = Collections.unmodifiableMap(byName);
     }
-
-    private final List<String> order;
 
     public Optional<Tool> find(String name) {
         return Optional.ofNullable(name).map(tools::get);
     }
 
+    /** Tool names, in registration order. */
     public Set<String> names() {
-        return new java.util.LinkedHashSet<>(order);
+        return tools.keySet();
     }
 
     /** The specifications to send to the model, in registration order. */
     public List<ToolSpecification> specifications() {
-        return order.stream().map(n -> tools.get(n).specification()).toList();
+        return tools.values().stream().map(Tool::specification).toList();
     }
 
     /** Only the named tools (a per-run allowlist); unknown names are an error. */
     public ToolRegistry restrictTo(Set<String> allowed) {
         for (String name : allowed) {
             if (!tools.containsKey(name)) {
-                throw new IllegalArgumentException("allowlist names unknown tool '" + name + "'; known: " + order);
+                throw new IllegalArgumentException(
+                        "allowlist names unknown tool '" + name + "'; known: " + tools.keySet());
             }
         }
         return new ToolRegistry(
-                order.stream().filter(allowed::contains).map(tools::get).toList());
+                tools.values().stream().filter(t -> allowed.contains(t.name())).toList());
     }
 }
