@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -54,7 +55,7 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private final WireMockServer server;
     private final Function<JsonNode, Turn> script;
-    private final LatencyProfile latency;
+    private volatile LatencyProfile latency;
     private final Map<dev.quarry.testkit.Fault, Double> faultRates;
     private final Deque<dev.quarry.testkit.Fault> scriptedFaults = new ArrayDeque<>();
     private final Random random;
@@ -71,6 +72,7 @@ public final class BedrockSimulator implements AutoCloseable {
                 .bindAddress("127.0.0.1")
                 .containerThreads(Math.max(32, builder.serverThreads))
                 .jettyAcceptors(2)
+                .disableRequestJournal()
                 .extensions(new Responder()));
         server.start();
         server.stubFor(post(urlPathMatching("/model/.+/converse(-stream)?"))
@@ -91,6 +93,18 @@ public final class BedrockSimulator implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Returns every request received so far and forgets them, so a long run does not hold them all. */
+    public synchronized List<CapturedRequest> takeRequests() {
+        List<CapturedRequest> taken = List.copyOf(requests);
+        requests.clear();
+        return taken;
+    }
+
+    /** Serves later replies with this latency: the same server, a faster or slower model. */
+    public void latency(LatencyProfile newLatency) {
+        this.latency = Objects.requireNonNull(newLatency);
+    }
+
     /** Answers the next requests with these faults, in order, before any scripted turn or rate. */
     public synchronized void injectFaults(dev.quarry.testkit.Fault... faults) {
         scriptedFaults.addAll(List.of(faults));
@@ -101,7 +115,13 @@ public final class BedrockSimulator implements AutoCloseable {
         server.stop();
     }
 
+    /** Input tokens the simulator charges for a request body: four characters of its JSON a token. */
+    public static int inputTokens(JsonNode body) {
+        return Math.max(1, body.toString().length() / 4);
+    }
+
     private synchronized Decision decide(String modelId, boolean streaming, JsonNode body) {
+        long receivedNanos = System.nanoTime();
         dev.quarry.testkit.Fault fault = scriptedFaults.pollFirst();
         if (fault == null) {
             for (Map.Entry<dev.quarry.testkit.Fault, Double> rate : faultRates.entrySet()) {
@@ -111,11 +131,17 @@ public final class BedrockSimulator implements AutoCloseable {
                 }
             }
         }
-        requests.add(new CapturedRequest(modelId, streaming, body, fault));
-        return new Decision(fault, fault == null ? script.apply(body) : null);
+        Turn turn = fault == null ? script.apply(body) : null;
+        int inputTokens = inputTokens(body);
+        int outputTokens = turn == null ? 0 : turn.outputTokens();
+        LatencyProfile profile = this.latency;
+        Duration latency = turn == null ? Duration.ZERO : profile.total(inputTokens, outputTokens);
+        requests.add(new CapturedRequest(
+                modelId, streaming, body, fault, receivedNanos, inputTokens, outputTokens, latency));
+        return new Decision(fault, turn, profile);
     }
 
-    private record Decision(dev.quarry.testkit.Fault fault, Turn turn) {}
+    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, LatencyProfile latency) {}
 
     private final class Responder implements ResponseDefinitionTransformerV2 {
 
@@ -142,13 +168,25 @@ public final class BedrockSimulator implements AutoCloseable {
                 return error(dev.quarry.testkit.Fault.VALIDATION, "request body is not JSON");
             }
             Decision decision = decide(modelId, streaming, body);
-            int inputTokens = Math.max(1, body.toString().length() / 4);
+            int inputTokens = inputTokens(body);
             if (decision.fault() != null) {
                 return fault(decision.fault(), streaming, inputTokens);
             }
             Turn turn = decision.turn();
-            long millis = latency.total(inputTokens, turn.outputTokens()).toMillis();
-            return streaming ? stream(turn, inputTokens, millis) : converse(turn, inputTokens, millis);
+            LatencyProfile latency = decision.latency();
+            if (!streaming) {
+                return converse(
+                        turn,
+                        inputTokens,
+                        latency.total(inputTokens, turn.outputTokens()).toMillis());
+            }
+            // Nothing visible arrives before the first token and the hidden thinking; the visible output then
+            // arrives at the decoding rate.
+            long beforeFirstVisible = latency.timeToFirstToken(inputTokens)
+                    .plus(latency.generation(turn.thinkingTokens()))
+                    .toMillis();
+            long visible = latency.generation(turn.visibleOutputTokens()).toMillis();
+            return stream(turn, inputTokens, beforeFirstVisible, visible);
         }
 
         private ResponseDefinition converse(Turn turn, int inputTokens, long millis) {
@@ -177,15 +215,26 @@ public final class BedrockSimulator implements AutoCloseable {
                     .build();
         }
 
-        private ResponseDefinition stream(Turn turn, int inputTokens, long millis) {
-            byte[] bytes = streamBytes(turn, inputTokens, millis);
-            int chunks = Math.max(2, Math.min(24, 2 + turn.toolUses().size() * 3));
+        private ResponseDefinition stream(Turn turn, int inputTokens, long beforeFirstVisible, long visible) {
+            byte[] bytes = streamBytes(turn, inputTokens, beforeFirstVisible + visible);
+            // About one chunk per five visible tokens, so streamed tool calls and plan lines arrive in order
+            // and spread over the generation time.
+            int chunks = Math.max(
+                    2,
+                    Math.min(
+                            128,
+                            Math.max(
+                                    turn.visibleOutputTokens() / 5,
+                                    2 + turn.toolUses().size() * 3)));
             var response = aResponse()
                     .withStatus(200)
                     .withHeader("Content-Type", "application/vnd.amazon.eventstream")
                     .withBody(bytes);
-            if (millis > 0) {
-                response.withChunkedDribbleDelay(chunks, (int) millis);
+            if (beforeFirstVisible > 0) {
+                response.withFixedDelay((int) beforeFirstVisible);
+            }
+            if (visible > 0) {
+                response.withChunkedDribbleDelay(chunks, (int) visible);
             }
             return response.build();
         }
@@ -245,12 +294,13 @@ public final class BedrockSimulator implements AutoCloseable {
         }
 
         private ObjectNode usage(Turn turn, int inputTokens) {
-            Turn.Usage usage =
-                    turn.usage() != null ? turn.usage() : new Turn.Usage(inputTokens, turn.outputTokens(), 0, 0);
+            Turn.Usage usage = turn.usage() != null ? turn.usage() : new Turn.Usage(inputTokens, 0, 0, 0);
+            int input = usage.inputTokens() == Turn.Usage.MEASURED ? inputTokens : usage.inputTokens();
+            int output = turn.outputTokens();
             ObjectNode node = JSON.createObjectNode()
-                    .put("inputTokens", usage.inputTokens())
-                    .put("outputTokens", usage.outputTokens())
-                    .put("totalTokens", usage.inputTokens() + usage.outputTokens());
+                    .put("inputTokens", input)
+                    .put("outputTokens", output)
+                    .put("totalTokens", input + output);
             if (usage.cacheReadTokens() > 0) {
                 node.put("cacheReadInputTokens", usage.cacheReadTokens());
             }

@@ -9,8 +9,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param streaming whether it was ConverseStream
  * @param body the JSON body: messages, system, toolConfig, inferenceConfig, ...
  * @param answeredWith the fault it was answered with, or null for a scripted turn
+ * @param receivedNanos {@link System#nanoTime()} when the simulator received it
+ * @param inputTokens input tokens charged for it (see {@link BedrockSimulator#inputTokens})
+ * @param outputTokens output tokens of the reply, thinking included; 0 for a fault
+ * @param latency how long the reply took by the latency profile (the model's own time, without HTTP)
  */
-public record CapturedRequest(String modelId, boolean streaming, JsonNode body, Fault answeredWith) {
+public record CapturedRequest(
+        String modelId,
+        boolean streaming,
+        JsonNode body,
+        Fault answeredWith,
+        long receivedNanos,
+        int inputTokens,
+        int outputTokens,
+        java.time.Duration latency) {
 
     /** The request's messages array. */
     public JsonNode messages() {

@@ -1,0 +1,130 @@
+package dev.quarry.bench.scenario;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.service.AiServices;
+import dev.quarry.agent.Agent;
+import dev.quarry.agent.plan.Planner;
+
+/**
+ * One way of answering a task: two LangChain4j {@code AiServices} set-ups a Java developer would pick
+ * instead of Quarry, and four Quarry set-ups. Each is configured as its documentation recommends; they differ
+ * only in how many model round trips they need and how much waiting they overlap.
+ */
+public enum Contender {
+    /** (a) LangChain4j {@code AiServices}, default settings: tool calls run one after another. */
+    AISERVICES_SEQUENTIAL("a", "AiServices, sequential ReAct", ScenarioOracle.Protocol.ONE_CALL_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return AiServices.builder(Assistant.class)
+                    .chatModel(models.chat())
+                    .tools(tools)
+                    .build()
+                    .answer(question);
+        }
+    },
+    /** (b) LangChain4j {@code AiServices} with {@code executeToolsConcurrently()}. */
+    AISERVICES_CONCURRENT(
+            "b", "AiServices, executeToolsConcurrently", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return AiServices.builder(Assistant.class)
+                    .chatModel(models.chat())
+                    .tools(tools)
+                    .executeToolsConcurrently()
+                    .build()
+                    .answer(question);
+        }
+    },
+    /** (c) Quarry with native parallel tool use. */
+    QUARRY_TOOL_USE("c", "Quarry ToolUsePlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return quarry(models, tools, Planner.toolUse(), false, false)
+                    .run(question)
+                    .answer();
+        }
+    },
+    /** (d) Quarry with an up-front dependency-graph plan. */
+    QUARRY_GRAPH("d", "Quarry GraphPlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return quarry(models, tools, Planner.graph(), false, false)
+                    .run(question)
+                    .answer();
+        }
+    },
+    /** (e) (d) with a streaming model: each plan line runs as soon as it is written. */
+    QUARRY_GRAPH_STREAMING("e", "Quarry GraphPlanner + streaming", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return quarry(models, tools, Planner.graph(), true, false)
+                    .run(question)
+                    .answer();
+        }
+    },
+    /** (f) (e) with retrieval prefetch: a search for the task itself starts with the first model call. */
+    QUARRY_GRAPH_STREAMING_PREFETCH(
+            "f", "Quarry GraphPlanner + streaming + prefetch", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        String answer(Models models, ScenarioTools tools, String question) {
+            return quarry(models, tools, Planner.graph(), true, true)
+                    .run(question)
+                    .answer();
+        }
+    };
+
+    private final String letter;
+    private final String label;
+    private final ScenarioOracle.Protocol protocol;
+
+    Contender(String letter, String label, ScenarioOracle.Protocol protocol) {
+        this.letter = letter;
+        this.label = label;
+        this.protocol = protocol;
+    }
+
+    /** The letter the issue and the report use: a to f. */
+    public String letter() {
+        return letter;
+    }
+
+    /** A short description for tables and charts. */
+    public String label() {
+        return label;
+    }
+
+    /** How the simulated model batches tool calls for this contender. */
+    public ScenarioOracle.Protocol protocol() {
+        return protocol;
+    }
+
+    /** Whether this is one of Quarry's set-ups. */
+    public boolean isQuarry() {
+        return name().startsWith("QUARRY");
+    }
+
+    /** Answers one task; the tools are fresh for the task. */
+    abstract String answer(Models models, ScenarioTools tools, String question);
+
+    /** The blocking and streaming clients of one simulated Bedrock endpoint. */
+    record Models(ChatModel chat, StreamingChatModel streaming) {}
+
+    /** The {@code AiServices} interface of contenders (a) and (b). */
+    interface Assistant {
+        String answer(String question);
+    }
+
+    private static Agent quarry(
+            Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
+        Agent.Builder agent = Agent.builder()
+                .model(models.chat())
+                .planner(planner)
+                .toolsFrom(tools)
+                .prefetch(prefetch);
+        if (streaming) {
+            agent.streamingModel(models.streaming());
+        }
+        return agent.build();
+    }
+}

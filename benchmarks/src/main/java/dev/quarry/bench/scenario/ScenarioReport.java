@@ -1,0 +1,183 @@
+package dev.quarry.bench.scenario;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Turns the sweep's summaries into the Markdown tables, the headline figures against the issue's goals, and a
+ * chart of median wall time against model speed per contender (JFreeChart, PNG).
+ */
+public final class ScenarioReport {
+
+    private final List<PointSummary> points;
+    private final double baselineSpeed;
+
+    /** @param baselineSpeed the speed the headline compares at */
+    public ScenarioReport(List<PointSummary> points, double baselineSpeed) {
+        this.points = List.copyOf(points);
+        this.baselineSpeed = baselineSpeed;
+    }
+
+    /** The summary of one contender at one point, if it was run. */
+    public Optional<PointSummary> at(Contender contender, double speed, int thinking) {
+        return points.stream()
+                .filter(p -> p.contender() == contender && p.speed() == speed && p.thinkingTokens() == thinking)
+                .findFirst();
+    }
+
+    /** Quarry's fastest set-up at a point, by median wall time. */
+    public Optional<PointSummary> quarryBest(double speed, int thinking) {
+        return points.stream()
+                .filter(p -> p.contender().isQuarry() && p.speed() == speed && p.thinkingTokens() == thinking)
+                .min(Comparator.comparingDouble(PointSummary::medianWall));
+    }
+
+    /** How much faster a contender's median answer gets when the model gets twice as fast; empty if not run. */
+    public Optional<Double> passThrough(Contender contender, double speed, int thinking) {
+        Optional<PointSummary> slow = at(contender, speed, thinking);
+        Optional<PointSummary> fast = at(contender, speed * 2, thinking);
+        return slow.isPresent() && fast.isPresent()
+                ? Optional.of(slow.get().medianWall() / fast.get().medianWall())
+                : Optional.empty();
+    }
+
+    /** The headline: Quarry's best against (a) and (b), wall over critical path, pass-through. */
+    public String headline() {
+        StringBuilder text = new StringBuilder();
+        for (int thinking : thinkings()) {
+            Optional<PointSummary> best = quarryBest(baselineSpeed, thinking);
+            Optional<PointSummary> a = at(Contender.AISERVICES_SEQUENTIAL, baselineSpeed, thinking);
+            Optional<PointSummary> b = at(Contender.AISERVICES_CONCURRENT, baselineSpeed, thinking);
+            if (best.isEmpty()) {
+                continue;
+            }
+            text.append(String.format(
+                    Locale.ROOT,
+                    "- R = %d, speed %sx: Quarry best is (%s) %s at %.2f s median",
+                    thinking,
+                    number(baselineSpeed),
+                    best.get().contender().letter(),
+                    best.get().contender().label(),
+                    best.get().medianWall()));
+            a.ifPresent(p -> text.append(String.format(
+                    Locale.ROOT,
+                    "; %.2fx faster than (a)",
+                    p.medianWall() / best.get().medianWall())));
+            b.ifPresent(p -> text.append(String.format(
+                    Locale.ROOT,
+                    "; %.2fx faster than (b)",
+                    p.medianWall() / best.get().medianWall())));
+            text.append(String.format(
+                    Locale.ROOT, "; wall / critical path %.3f", best.get().wallOverCriticalPath()));
+            passThrough(best.get().contender(), baselineSpeed, thinking)
+                    .ifPresent(x -> text.append(String.format(Locale.ROOT, "; a 2x faster model gives %.2fx", x)));
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** One table per R: every contender at every speed. */
+    public String tables() {
+        StringBuilder text = new StringBuilder();
+        for (int thinking : thinkings()) {
+            text.append("\n#### R = ").append(thinking).append(" reasoning tokens per turn\n\n");
+            text.append("| contender | speed | median s | p90 s | model calls | input tok | output tok"
+                    + " | wall / crit. path | 2x model gives | problems |\n");
+            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Contender contender : Contender.values()) {
+                for (double speed : speeds()) {
+                    at(contender, speed, thinking)
+                            .ifPresent(p -> text.append(String.format(
+                                    Locale.ROOT,
+                                    "| (%s) %s | %sx | %.2f | %.2f | %.2f | %.0f | %.0f | %.3f | %s | %d |\n",
+                                    contender.letter(),
+                                    contender.label(),
+                                    number(speed),
+                                    p.medianWall(),
+                                    p.p90Wall(),
+                                    p.modelCalls(),
+                                    p.inputTokens(),
+                                    p.outputTokens(),
+                                    p.wallOverCriticalPath(),
+                                    passThrough(contender, speed, thinking)
+                                            .map(x -> String.format(Locale.ROOT, "%.2fx", x))
+                                            .orElse("-"),
+                                    p.problems())));
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** Writes one PNG per R: median wall time against model speed (log scale), one line per contender. */
+    public List<Path> writeCharts(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        List<Path> written = new ArrayList<>();
+        for (int thinking : thinkings()) {
+            XYSeriesCollection data = new XYSeriesCollection();
+            for (Contender contender : Contender.values()) {
+                XYSeries series = new XYSeries("(" + contender.letter() + ") " + contender.label());
+                for (double speed : speeds()) {
+                    at(contender, speed, thinking).ifPresent(p -> series.add(speed, p.medianWall()));
+                }
+                if (!series.isEmpty()) {
+                    data.addSeries(series);
+                }
+            }
+            LogAxis speedAxis = new LogAxis("model speed (x baseline)");
+            speedAxis.setBase(2);
+            speedAxis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+            NumberAxis wallAxis = new NumberAxis("median wall time per task (s)");
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                renderer.setSeriesStroke(i, new BasicStroke(2f));
+            }
+            XYPlot plot = new XYPlot(data, speedAxis, wallAxis, renderer);
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            JFreeChart chart = new JFreeChart(
+                    "ParallelQA, R = " + thinking + ": median wall time vs model speed",
+                    JFreeChart.DEFAULT_TITLE_FONT,
+                    plot,
+                    true);
+            chart.setBackgroundPaint(Color.WHITE);
+            Path file = directory.resolve("scenario-wall-r" + thinking + ".png");
+            ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
+            written.add(file);
+        }
+        return written;
+    }
+
+    private List<Integer> thinkings() {
+        return points.stream()
+                .map(PointSummary::thinkingTokens)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    private List<Double> speeds() {
+        return points.stream().map(PointSummary::speed).distinct().sorted().toList();
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.quarry.bench.scenario;
+
+import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.testkit.BedrockSimulator;
+import dev.quarry.testkit.CapturedRequest;
+import dev.quarry.testkit.LatencyProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Runs contenders over tasks on one simulated Bedrock endpoint, through the real AWS SDK clients of
+ * {@link ClaudeOnBedrock}, and measures each task run. It enforces the fairness contract: a run whose tokens,
+ * tool calls or answer break it is reported with its problem, never silently counted.
+ */
+public final class ScenarioRunner implements AutoCloseable {
+
+    private final List<ParallelQa.Task> tasks;
+    private final ScenarioSettings settings;
+    private final AtomicReference<Function<com.fasterxml.jackson.databind.JsonNode, dev.quarry.testkit.Turn>> script =
+            new AtomicReference<>();
+    private final BedrockSimulator simulator;
+    private final Contender.Models models;
+
+    public ScenarioRunner(List<ParallelQa.Task> tasks, ScenarioSettings settings) {
+        this.tasks = List.copyOf(tasks);
+        this.settings = settings;
+        this.simulator = BedrockSimulator.builder()
+                .script(request -> script.get().apply(request))
+                .serverThreads(Math.max(64, settings.concurrency() * 8))
+                .start();
+        ClaudeOnBedrock claude = ClaudeOnBedrock.builder()
+                .region("us-east-1")
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench")))
+                .endpointOverride(simulator.endpoint())
+                .timeout(Duration.ofMinutes(2))
+                .build();
+        this.models = new Contender.Models(claude.chatModel(), claude.streamingChatModel());
+    }
+
+    /** Runs every task once with this contender at this point of the sweep. */
+    public List<TaskRun> run(Contender contender, double speed, int thinkingTokens) throws InterruptedException {
+        ScenarioOracle oracle = new ScenarioOracle(tasks, thinkingTokens);
+        script.set(oracle.script(contender.protocol()));
+        simulator.latency(settings.profile(speed));
+        simulator.takeRequests();
+        Map<String, Measured> measured = new HashMap<>();
+        try (ExecutorService drivers = Executors.newFixedThreadPool(settings.concurrency())) {
+            List<Future<Measured>> futures = new ArrayList<>();
+            for (ParallelQa.Task task : tasks) {
+                futures.add(drivers.submit(() -> runOne(contender, task)));
+            }
+            for (Future<Measured> future : futures) {
+                Measured one = future.get();
+                measured.put(one.task().question().strip(), one);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a task driver failed", e.getCause());
+        }
+        Map<ParallelQa.Task, List<CapturedRequest>> requests = new HashMap<>();
+        for (CapturedRequest request : simulator.takeRequests()) {
+            requests.computeIfAbsent(oracle.taskOf(request.body()), t -> new ArrayList<>())
+                    .add(request);
+        }
+        List<TaskRun> runs = new ArrayList<>();
+        for (ParallelQa.Task task : tasks) {
+            Measured one = measured.get(task.question().strip());
+            runs.add(account(contender, speed, oracle, one, requests.getOrDefault(task, List.of())));
+        }
+        return runs;
+    }
+
+    private record Measured(ParallelQa.Task task, long wallNanos, String answer, String error, ScenarioTools tools) {}
+
+    private Measured runOne(Contender contender, ParallelQa.Task task) {
+        ScenarioTools tools = new ScenarioTools(task, settings.seed(), settings.scale());
+        long start = System.nanoTime();
+        try {
+            String answer = contender.answer(models, tools, task.question());
+            return new Measured(task, System.nanoTime() - start, answer, null, tools);
+        } catch (RuntimeException e) {
+            return new Measured(task, System.nanoTime() - start, null, e.toString(), tools);
+        }
+    }
+
+    private TaskRun account(
+            Contender contender, double speed, ScenarioOracle oracle, Measured one, List<CapturedRequest> requests) {
+        ParallelQa.Task task = one.task();
+        List<CriticalPath.Interval> work = new ArrayList<>();
+        long input = 0;
+        long output = 0;
+        for (CapturedRequest request : requests) {
+            input += request.inputTokens();
+            output += request.outputTokens();
+            work.add(new CriticalPath.Interval(
+                    request.receivedNanos(),
+                    request.receivedNanos() + request.latency().toNanos(),
+                    request.streaming()));
+        }
+        List<ScenarioTools.ToolSpan> spans = one.tools().spans();
+        spans.forEach(span -> work.add(new CriticalPath.Interval(span.startNanos(), span.endNanos(), false)));
+        String problem = problem(contender, oracle, one, requests, spans, output);
+        double scale = settings.scale();
+        return new TaskRun(
+                contender,
+                speed,
+                oracle.thinkingTokens(),
+                task.id(),
+                task.branch(),
+                one.wallNanos() / 1e9 / scale,
+                CriticalPath.of(work) / 1e9 / scale,
+                requests.size(),
+                input,
+                output,
+                spans.size(),
+                problem);
+    }
+
+    /** The fairness contract and correctness, checked on what was actually sent and run. */
+    private static String problem(
+            Contender contender,
+            ScenarioOracle oracle,
+            Measured one,
+            List<CapturedRequest> requests,
+            List<ScenarioTools.ToolSpan> spans,
+            long outputTokens) {
+        ParallelQa.Task task = one.task();
+        if (one.error() != null) {
+            return "failed: " + one.error();
+        }
+        if (!ScenarioOracle.answer(task).equals(one.answer().strip())) {
+            return "wrong answer: " + one.answer();
+        }
+        Map<String, Integer> searches = new HashMap<>();
+        List<String> calculations = new ArrayList<>();
+        for (ScenarioTools.ToolSpan span : spans) {
+            if (span.tool().equals(ScenarioTools.CALCULATE)) {
+                calculations.add(span.result());
+            } else if (!(contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
+                    && span.argument().equals(task.question()))) {
+                searches.merge(span.argument(), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> expected = new HashMap<>();
+        for (int i = 1; i <= task.branch(); i++) {
+            expected.put(ScenarioTools.query(task, i), 1);
+        }
+        if (!searches.equals(expected) || !calculations.equals(List.of(task.answer()))) {
+            return "tool calls are not each look-up once and one right calculation: searches " + searches
+                    + ", calculations " + calculations;
+        }
+        long expectedOutput = (long) requests.size() * oracle.thinkingTokens() + ScenarioOracle.visibleTokens(task);
+        if (outputTokens != expectedOutput) {
+            return "output tokens " + outputTokens + " differ from the contract's " + expectedOutput;
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+    }
+
+    /** Settings shared by every point. */
+    public record ScenarioSettings(LatencyProfile baseline, double scale, int concurrency, long seed) {
+
+        /** The baseline model at {@code speed}, with every latency multiplied by the common scale. */
+        public LatencyProfile profile(double speed) {
+            return baseline.faster(speed / scale);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.quarry.bench.scenario;
+
+/**
+ * What one contender did on one task at one sweep point. Times are in unscaled seconds: measured time
+ * divided by the benchmark's common time scale.
+ *
+ * @param contender who ran it
+ * @param speed model speed relative to the baseline
+ * @param thinkingTokens R, the reasoning preamble of every turn
+ * @param taskId the ParallelQA id
+ * @param branch look-ups the task needs
+ * @param wallSeconds from the call to the answer
+ * @param criticalPathSeconds the heaviest chain of the work it did (see {@link CriticalPath})
+ * @param modelCalls requests the simulator received for this task
+ * @param inputTokens input tokens of those requests, counted from what was sent
+ * @param outputTokens output tokens of the replies, thinking included
+ * @param toolCalls tool executions
+ * @param problem null when the run kept the fairness contract and answered right; otherwise what went wrong
+ */
+public record TaskRun(
+        Contender contender,
+        double speed,
+        int thinkingTokens,
+        String taskId,
+        int branch,
+        double wallSeconds,
+        double criticalPathSeconds,
+        int modelCalls,
+        long inputTokens,
+        long outputTokens,
+        int toolCalls,
+        String problem) {
+
+    /** Wall time over critical path. */
+    public double wallOverCriticalPath() {
+        return criticalPathSeconds > 0 ? wallSeconds / criticalPathSeconds : Double.NaN;
+    }
+}
