@@ -135,13 +135,43 @@ public final class BedrockSimulator implements AutoCloseable {
         int inputTokens = inputTokens(body);
         int outputTokens = turn == null ? 0 : turn.outputTokens();
         LatencyProfile profile = this.latency;
-        Duration latency = turn == null ? Duration.ZERO : profile.total(inputTokens, outputTokens);
+        Timing timing = turn == null ? new Timing(0, 0) : Timing.of(profile, inputTokens, turn, streaming);
         requests.add(new CapturedRequest(
-                modelId, streaming, body, fault, receivedNanos, inputTokens, outputTokens, latency));
-        return new Decision(fault, turn, profile);
+                modelId,
+                streaming,
+                body,
+                fault,
+                receivedNanos,
+                inputTokens,
+                outputTokens,
+                Duration.ofMillis(timing.total())));
+        return new Decision(fault, turn, timing);
     }
 
-    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, LatencyProfile latency) {}
+    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, Timing timing) {}
+
+    /**
+     * When a reply's bytes go out, in whole milliseconds (what the server can delay by): a blocking reply
+     * after {@code beforeVisible}; a stream holds its first visible token back for {@code beforeVisible}
+     * (time to first token plus thinking), then spreads the visible output over {@code visible}.
+     */
+    private record Timing(long beforeVisible, long visible) {
+        static Timing of(LatencyProfile profile, int inputTokens, Turn turn, boolean streaming) {
+            if (!streaming) {
+                return new Timing(
+                        profile.total(inputTokens, turn.outputTokens()).toMillis(), 0);
+            }
+            return new Timing(
+                    profile.timeToFirstToken(inputTokens)
+                            .plus(profile.generation(turn.thinkingTokens()))
+                            .toMillis(),
+                    profile.generation(turn.visibleOutputTokens()).toMillis());
+        }
+
+        long total() {
+            return beforeVisible + visible;
+        }
+    }
 
     private final class Responder implements ResponseDefinitionTransformerV2 {
 
@@ -173,20 +203,11 @@ public final class BedrockSimulator implements AutoCloseable {
                 return fault(decision.fault(), streaming, inputTokens);
             }
             Turn turn = decision.turn();
-            LatencyProfile latency = decision.latency();
+            Timing timing = decision.timing();
             if (!streaming) {
-                return converse(
-                        turn,
-                        inputTokens,
-                        latency.total(inputTokens, turn.outputTokens()).toMillis());
+                return converse(turn, inputTokens, timing.total());
             }
-            // Nothing visible arrives before the first token and the hidden thinking; the visible output then
-            // arrives at the decoding rate.
-            long beforeFirstVisible = latency.timeToFirstToken(inputTokens)
-                    .plus(latency.generation(turn.thinkingTokens()))
-                    .toMillis();
-            long visible = latency.generation(turn.visibleOutputTokens()).toMillis();
-            return stream(turn, inputTokens, beforeFirstVisible, visible);
+            return stream(turn, inputTokens, timing.beforeVisible(), timing.visible());
         }
 
         private ResponseDefinition converse(Turn turn, int inputTokens, long millis) {

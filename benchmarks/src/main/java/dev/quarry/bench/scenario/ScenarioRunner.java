@@ -50,6 +50,12 @@ public final class ScenarioRunner implements AutoCloseable {
 
     /** Runs every task once with this contender at this point of the sweep. */
     public List<TaskRun> run(Contender contender, double speed, int thinkingTokens) throws InterruptedException {
+        return run(contender, speed, thinkingTokens, tasks);
+    }
+
+    /** Runs some of the tasks once (a warm-up, for instance). */
+    public List<TaskRun> run(Contender contender, double speed, int thinkingTokens, List<ParallelQa.Task> tasks)
+            throws InterruptedException {
         ScenarioOracle oracle = new ScenarioOracle(tasks, thinkingTokens);
         script.set(oracle.script(contender.protocol()));
         simulator.latency(settings.profile(speed));
