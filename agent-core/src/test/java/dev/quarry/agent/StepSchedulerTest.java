@@ -78,6 +78,33 @@ class StepSchedulerTest {
     }
 
     @Test
+    void aLongChainListedBackwardsRunsInDependencyOrderAndACycleIsSkipped() {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        Tool record = tool("record", ToolPolicy.readOnly(), args -> {
+            order.add(args.get("q").asText());
+            return ToolResult.of(args.get("q").asText());
+        });
+        List<Step> steps = new ArrayList<>();
+        for (int i = 999; i >= 0; i--) {
+            steps.add(new Step("s" + i, "record", q(Integer.toString(i)), i == 0 ? List.of() : List.of("s" + (i - 1))));
+        }
+        steps.add(new Step("x", "record", q("x"), List.of("y")));
+        steps.add(new Step("y", "record", q("y"), List.of("x")));
+        try (StepScheduler.Run run = open(StepScheduler.builder().build(), record)) {
+            List<StepResult> results = run.execute(steps);
+            assertThat(results.subList(0, 1000)).extracting(StepResult::status).containsOnly(StepStatus.SUCCEEDED);
+            assertThat(results.subList(1000, 1002))
+                    .extracting(StepResult::status)
+                    .containsOnly(StepStatus.SKIPPED);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertThat(order).isEqualTo(expected);
+    }
+
+    @Test
     void aStepWhoseDependencyFailedIsSkipped() {
         Tool fail = tool("fail", ToolPolicy.readOnly().withIdempotent(false), args -> {
             throw new ToolException("no data for " + args.get("q").asText());

@@ -15,6 +15,7 @@ import dev.quarry.agent.tool.ToolRegistry;
 import dev.quarry.agent.tool.ToolResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -228,21 +229,49 @@ public final class StepScheduler {
         /** Submits the steps and waits for all of them; results in the order of {@code steps}. */
         public List<StepResult> execute(List<Step> steps) {
             Map<String, CompletableFuture<StepResult>> byId = new HashMap<>();
-            Set<String> listed = new HashSet<>();
-            steps.forEach(s -> listed.add(s.id()));
-            List<Step> waiting = new ArrayList<>(steps);
-            // submit in dependency order (a step's dependencies before it); what never becomes ready is a cycle
-            while (!waiting.isEmpty()) {
-                List<Step> ready = waiting.stream()
-                        .filter(s -> s.dependsOn().stream().allMatch(d -> byId.containsKey(d) || !listed.contains(d)))
-                        .toList();
-                List<Step> batch = ready.isEmpty() ? List.copyOf(waiting) : ready;
-                for (Step step : batch) {
-                    byId.put(step.id(), submit(step));
-                }
-                waiting.removeAll(batch);
+            for (Step step : topologicalOrder(steps)) {
+                byId.put(step.id(), submit(step));
             }
             return await(steps.stream().map(s -> byId.get(s.id())).toList());
+        }
+
+        /**
+         * The steps with each one's listed dependencies before it (Kahn's algorithm, linear in steps and edges);
+         * steps on a cycle come last, in their given order, and fail when submitted.
+         */
+        private static List<Step> topologicalOrder(List<Step> steps) {
+            Map<String, Integer> unmet = new HashMap<>();
+            Map<String, List<Step>> dependents = new HashMap<>();
+            Set<String> listed = new HashSet<>();
+            steps.forEach(s -> listed.add(s.id()));
+            for (Step step : steps) {
+                int count = 0;
+                for (String dependency : new HashSet<>(step.dependsOn())) {
+                    if (listed.contains(dependency)) {
+                        count++;
+                        dependents
+                                .computeIfAbsent(dependency, d -> new ArrayList<>())
+                                .add(step);
+                    }
+                }
+                unmet.put(step.id(), count);
+            }
+            List<Step> order = new ArrayList<>(steps.size());
+            ArrayDeque<Step> ready = new ArrayDeque<>();
+            steps.stream().filter(s -> unmet.get(s.id()) == 0).forEach(ready::add);
+            Set<String> emitted = new HashSet<>();
+            while (!ready.isEmpty()) {
+                Step step = ready.poll();
+                order.add(step);
+                emitted.add(step.id());
+                for (Step dependent : dependents.getOrDefault(step.id(), List.of())) {
+                    if (unmet.merge(dependent.id(), -1, Integer::sum) == 0) {
+                        ready.add(dependent);
+                    }
+                }
+            }
+            steps.stream().filter(s -> !emitted.contains(s.id())).forEach(order::add);
+            return order;
         }
 
         /**
