@@ -49,9 +49,16 @@ public final class DirectoryLoader {
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException(root + " is not a directory");
         }
+        Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + root + ": " + e.getMessage(), e);
+        }
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(Files::isRegularFile).filter(this::selected).sorted().forEach(file -> {
                 try {
+                    requireInside(realRoot, file);
                     onDocument.accept(loader.load(root, file));
                 } catch (DocumentLoadException e) {
                     onFailure.accept(new LoadReport.Failure(file, e.getMessage()));
@@ -59,6 +66,19 @@ public final class DirectoryLoader {
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot walk " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A symbolic link may point anywhere; only what really lies under the root is read. */
+    private static void requireInside(Path realRoot, Path file) throws DocumentLoadException {
+        try {
+            Path real = file.toRealPath();
+            if (!real.startsWith(realRoot)) {
+                throw new DocumentLoadException(
+                        file, "refused: it is a link to " + real + ", outside the folder being loaded");
+            }
+        } catch (IOException e) {
+            throw new DocumentLoadException(file, "cannot resolve: " + e.getMessage(), e);
         }
     }
 

@@ -16,6 +16,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
@@ -43,6 +45,7 @@ public final class ClaudeOnBedrock {
     private final AwsCredentialsProvider credentials;
     private final URI endpointOverride;
     private final Duration timeout;
+    private final int maxConnections;
     private final BedrockChatRequestParameters parameters;
 
     private ClaudeOnBedrock(Builder builder) {
@@ -53,6 +56,7 @@ public final class ClaudeOnBedrock {
                 : DefaultCredentialsProvider.builder().build();
         this.endpointOverride = builder.endpointOverride;
         this.timeout = builder.timeout;
+        this.maxConnections = builder.maxConnections;
         BedrockChatRequestParameters.Builder parameters =
                 BedrockChatRequestParameters.builder().maxOutputTokens(builder.maxTokens);
         if (builder.temperature != null) {
@@ -82,6 +86,7 @@ public final class ClaudeOnBedrock {
     /** A blocking model over the Converse API. */
     public ChatModel chatModel() {
         var client = BedrockRuntimeClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(maxConnections))
                 .region(region)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(clientConfiguration());
@@ -101,6 +106,7 @@ public final class ClaudeOnBedrock {
     /** A streaming model over the ConverseStream API: tool calls reach the agent as each completes. */
     public StreamingChatModel streamingChatModel() {
         var client = BedrockRuntimeAsyncClient.builder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(maxConnections))
                 .region(region)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(clientConfiguration());
@@ -130,6 +136,7 @@ public final class ClaudeOnBedrock {
         private AwsCredentialsProvider credentials;
         private URI endpointOverride;
         private Duration timeout = Duration.ofMinutes(2);
+        private int maxConnections = 50;
         private int maxTokens = 4096;
         private Double temperature;
         private BedrockCachePointPlacement promptCaching;
@@ -178,6 +185,18 @@ public final class ClaudeOnBedrock {
         }
 
         /** Most output tokens per call; default 4096. */
+        /**
+         * Most open connections per client (blocking and streaming each), the AWS SDK's default 50. Raise it when
+         * more model calls than that run at once in one JVM, or calls wait for a free connection.
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         public Builder maxTokens(int maxTokens) {
             if (maxTokens < 1) {
                 throw new ConfigurationException("maxTokens must be >= 1");

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -142,11 +144,25 @@ public final class ScenarioReport {
             }
             LogAxis speedAxis = new LogAxis("model speed (x baseline)");
             speedAxis.setBase(2);
-            speedAxis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+            speedAxis.setTickUnit(new NumberTickUnit(1)); // one tick per doubling: 0.5x, 1x, 2x, 4x
+            speedAxis.setNumberFormatOverride(new DecimalFormat("0.##'x'"));
             NumberAxis wallAxis = new NumberAxis("median wall time per task (s)");
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
             for (int i = 0; i < data.getSeriesCount(); i++) {
-                renderer.setSeriesStroke(i, new BasicStroke(2f));
+                // Quarry's lines dashed, so (c) stays visible where it lies on (b)
+                boolean quarry = data.getSeries(i).getKey().toString().contains("Quarry");
+                renderer.setSeriesStroke(
+                        i,
+                        quarry
+                                ? new BasicStroke(
+                                        2.5f,
+                                        BasicStroke.CAP_ROUND,
+                                        BasicStroke.JOIN_ROUND,
+                                        1f,
+                                        new float[] {8f, 5f},
+                                        0f)
+                                : new BasicStroke(2.5f));
+                renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
             }
             XYPlot plot = new XYPlot(data, speedAxis, wallAxis, renderer);
             plot.setBackgroundPaint(Color.WHITE);
@@ -164,6 +180,12 @@ public final class ScenarioReport {
         }
         return written;
     }
+
+    /** Colour-blind-safe (Okabe-Ito) colours, one per contender. */
+    private static final Color[] PALETTE = {
+        new Color(0xD55E00), new Color(0x0072B2), new Color(0x56B4E9),
+        new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7)
+    };
 
     private List<Integer> thinkings() {
         return points.stream()
