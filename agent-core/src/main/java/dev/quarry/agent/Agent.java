@@ -134,12 +134,10 @@ public final class Agent {
                 modelRetry,
                 listeners)) {
             if (prefetch && runTools.find("search").isPresent()) {
-                run.submit(
-                        Step.of(
-                                PREFETCH_STEP_ID,
-                                "search",
-                                JsonNodeFactory.instance.objectNode().put("query", task)),
-                        null);
+                run.prefetch(Step.of(
+                        PREFETCH_STEP_ID,
+                        "search",
+                        JsonNodeFactory.instance.objectNode().put("query", task)));
             }
             while (true) {
                 Optional<String> answer = planner.round(run);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class AgentRun implements PlanningContext, AutoCloseable {
 
+    private Prefetch prefetch;
     private final String runId;
     private final String task;
     private final List<ChatMessage> conversation;
@@ -276,6 +278,21 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         trace.add(new Span(id, Span.Kind.MODEL, purpose, start, end, "OK", attempts, inputs, attributes));
         listeners.forEach(l -> l.onModelCall(runId, call));
         return new ModelTurn(id, response);
+    }
+
+    /** Starts the retrieval prefetch; planners take it with {@link #takePrefetch()}. */
+    void prefetch(Step search) {
+        CompletableFuture<StepResult> result = submit(search, null);
+        synchronized (this) {
+            prefetch = new Prefetch(search, result);
+        }
+    }
+
+    @Override
+    public synchronized Optional<Prefetch> takePrefetch() {
+        Optional<Prefetch> taken = Optional.ofNullable(prefetch);
+        prefetch = null;
+        return taken;
     }
 
     @Override

@@ -9,6 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,6 +62,26 @@ final class IndexCommand implements Callable<Integer> {
                 List<String> excludes,
                 PrintWriter out,
                 boolean terminal) {
+            return folder(
+                    index,
+                    folder,
+                    includes,
+                    excludes,
+                    out,
+                    terminal ? new ConsoleProgressBarConsumer(System.err) : null);
+        }
+
+        /**
+         * Indexes the folder; on a terminal ({@code bar} not null) a progress bar shows counts and throughput,
+         * otherwise one plain line per batch goes to {@code out}.
+         */
+        static int folder(
+                LuceneIndex index,
+                Path folder,
+                List<String> includes,
+                List<String> excludes,
+                PrintWriter out,
+                ProgressBarConsumer bar) {
             DirectoryLoader.Builder loader = DirectoryLoader.builder(folder);
             includes.forEach(loader::include);
             excludes.forEach(loader::exclude);
@@ -64,23 +89,31 @@ final class IndexCommand implements Callable<Integer> {
             long start = System.nanoTime();
             List<Document> documents = report.documents();
             int chunks = 0;
-            for (int from = 0; from < documents.size(); from += 16) {
-                List<Document> batch = documents.subList(from, Math.min(documents.size(), from + 16));
-                chunks += index.upsertAll(batch);
-                int done = from + batch.size();
-                double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
-                String line = String.format(
-                        "indexed %d/%d documents, %d chunks (%.1f documents/s)",
-                        done, documents.size(), chunks, done / seconds);
-                if (terminal) {
-                    out.print("\r" + line);
-                } else {
-                    out.println(line);
+            try (ProgressBar progress = bar == null
+                    ? null
+                    : new ProgressBarBuilder()
+                            .setTaskName("Indexing")
+                            .setInitialMax(documents.size())
+                            .setUnit(" docs", 1)
+                            .showSpeed()
+                            .setStyle(ProgressBarStyle.ASCII)
+                            .setConsumer(bar)
+                            .build()) {
+                for (int from = 0; from < documents.size(); from += 16) {
+                    List<Document> batch = documents.subList(from, Math.min(documents.size(), from + 16));
+                    chunks += index.upsertAll(batch);
+                    int done = from + batch.size();
+                    if (progress != null) {
+                        progress.stepTo(done);
+                        progress.setExtraMessage(chunks + " chunks");
+                    } else {
+                        double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                        out.printf(
+                                "indexed %d/%d documents, %d chunks (%.1f documents/s)%n",
+                                done, documents.size(), chunks, done / seconds);
+                        out.flush();
+                    }
                 }
-                out.flush();
-            }
-            if (terminal) {
-                out.println();
             }
             index.commit();
             report.failures().forEach(f -> out.println("skipped " + f.file() + ": " + f.reason()));

@@ -91,7 +91,8 @@ final class Simulated {
         return turns;
     }
 
-    private static List<String> toolResults(JsonNode request) {
+    /** The text of every tool result the request carries, in order. */
+    static List<String> toolResults(JsonNode request) {
         List<String> results = new ArrayList<>();
         for (JsonNode message : request.path("messages")) {
             for (JsonNode block : message.path("content")) {

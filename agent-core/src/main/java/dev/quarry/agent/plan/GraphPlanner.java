@@ -51,6 +51,9 @@ public final class GraphPlanner implements Planner {
     /** First line of the joining instructions. */
     public static final String JOIN_HEADER = "You are the joiner of a tool-using agent.";
 
+    /** The id a plan uses to refer to the run's retrieval prefetch: {@code ${prefetch}}. */
+    public static final String PREFETCH_REFERENCE = "prefetch";
+
     /** A joiner reply that starts with this asks for a new plan. */
     public static final String REPLAN = "REPLAN:";
 
@@ -70,6 +73,8 @@ public final class GraphPlanner implements Planner {
     public Optional<String> round(PlanningContext context) {
         List<ChatMessage> feedback = new ArrayList<>();
         Map<String, String> knownIds = new HashMap<>();
+        Optional<PlanningContext.Prefetch> prefetch = context.takePrefetch();
+        prefetch.ifPresent(p -> knownIds.put(PREFETCH_REFERENCE, p.step().id()));
         int invalidPlans = 0;
         int replans = 0;
         for (int planNumber = 1; ; planNumber++) {
@@ -77,7 +82,7 @@ public final class GraphPlanner implements Planner {
             PlanParser parser = new PlanParser();
             PlanningContext.ModelTurn turn = context.stream(
                     "plan",
-                    planRequest(context, feedback),
+                    planRequest(context, feedback, prefetch),
                     (modelCallId, call) -> {},
                     (modelCallId, text) -> plan.accept(parser.feed(text), modelCallId));
             plan.accept(parser.finish(), turn.id());
@@ -101,6 +106,14 @@ public final class GraphPlanner implements Planner {
                 outputs.put(plan.localIds().get(i), results.get(i).text());
             }
             boolean allSucceeded = results.stream().allMatch(r -> r.status().succeeded());
+            if (prefetch.isPresent()
+                    && plan.answerTemplate() != null
+                    && References.inText(plan.answerTemplate()).contains(PREFETCH_REFERENCE)) {
+                StepResult prefetched =
+                        context.await(List.of(prefetch.get().result())).getFirst();
+                outputs.put(PREFETCH_REFERENCE, prefetched.text());
+                allSucceeded &= prefetched.status().succeeded();
+            }
             if (plan.answerTemplate() != null && allSucceeded && plan.errors().isEmpty()) {
                 return finish(context, References.fill(plan.answerTemplate(), outputs));
             }
@@ -130,9 +143,10 @@ public final class GraphPlanner implements Planner {
         return Optional.of(answer);
     }
 
-    private static ChatRequest planRequest(PlanningContext context, List<ChatMessage> feedback) {
+    private static ChatRequest planRequest(
+            PlanningContext context, List<ChatMessage> feedback, Optional<PlanningContext.Prefetch> prefetch) {
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(planInstructions(context)));
+        messages.add(SystemMessage.from(planInstructions(context, prefetch)));
         context.conversation().stream()
                 .filter(m -> !(m instanceof SystemMessage))
                 .forEach(messages::add);
@@ -140,7 +154,7 @@ public final class GraphPlanner implements Planner {
         return ChatRequest.builder().messages(messages).build();
     }
 
-    static String planInstructions(PlanningContext context) {
+    static String planInstructions(PlanningContext context, Optional<PlanningContext.Prefetch> prefetch) {
         StringBuilder prompt = new StringBuilder(PLAN_HEADER).append('\n');
         if (!context.systemPrompt().isBlank()) {
             prompt.append(context.systemPrompt().strip()).append('\n');
@@ -154,6 +168,15 @@ public final class GraphPlanner implements Planner {
                 directly from the results; leave it out to see the results before answering.
                 Tools:
                 """);
+        prefetch.ifPresent(p -> prompt.append("A search is already running as step ")
+                .append(PREFETCH_REFERENCE)
+                .append(": ")
+                .append(p.step().tool())
+                .append(' ')
+                .append(p.step().arguments())
+                .append(". To use its result write \"${")
+                .append(PREFETCH_REFERENCE)
+                .append("}\" instead of planning that search again.\n"));
         for (ToolSpecification tool : context.tools().specifications()) {
             prompt.append("- ")
                     .append(tool.name())

@@ -8,6 +8,7 @@ import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.tool.ToolRegistry;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -70,6 +71,23 @@ public interface PlanningContext {
 
     /** Waits for the steps, in order, within the run's deadline. */
     List<StepResult> await(List<CompletableFuture<StepResult>> steps);
+
+    /**
+     * The retrieval prefetch of this run, the first time it is asked for: a search for the task itself that
+     * started with the first model call. Planners offer it to the model so the search need not be repeated.
+     * Empty when prefetch is off or was already taken.
+     */
+    default Optional<Prefetch> takePrefetch() {
+        return Optional.empty();
+    }
+
+    /**
+     * A search started before the model asked for it.
+     *
+     * @param step the search step (id {@code prefetch}, tool {@code search}, argument {@code query})
+     * @param result its result, complete or still running
+     */
+    record Prefetch(Step step, CompletableFuture<StepResult> result) {}
 
     /** A model call's response and its id in the trace. */
     record ModelTurn(String id, ChatResponse response) {}

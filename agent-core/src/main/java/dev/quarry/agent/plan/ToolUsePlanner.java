@@ -42,8 +42,10 @@ public final class ToolUsePlanner implements Planner {
                 },
                 (modelCallId, text) -> {});
         AiMessage message = turn.response().aiMessage();
-        context.conversation().add(message);
+        Optional<PlanningContext.Prefetch> prefetch =
+                context.takePrefetch().filter(p -> message.hasToolExecutionRequests() && !asksFor(message, p.step()));
         if (!message.hasToolExecutionRequests()) {
+            context.conversation().add(message);
             return Optional.of(message.text() == null ? "" : message.text());
         }
         List<CompletableFuture<StepResult>> ordered = new ArrayList<>();
@@ -56,9 +58,30 @@ public final class ToolUsePlanner implements Planner {
                 ordered.add(dispatched.computeIfAbsent(id, ignored -> dispatch(context, call, id, turn.id())));
             }
         }
+        List<ToolExecutionRequest> calls = new ArrayList<>(message.toolExecutionRequests());
+        if (prefetch.isPresent()) {
+            // Offer the prefetched search as if the model had asked for it in this turn: it already ran.
+            ordered.add(prefetch.get().result());
+            calls.add(ToolExecutionRequest.builder()
+                    .id(prefetch.get().step().id())
+                    .name(prefetch.get().step().tool())
+                    .arguments(prefetch.get().step().arguments().toString())
+                    .build());
+        }
         List<StepResult> results = context.await(ordered);
+        if (prefetch.isPresent() && !results.getLast().status().succeeded()) {
+            results = results.subList(0, results.size() - 1);
+            calls.removeLast();
+        }
+        context.conversation()
+                .add(
+                        calls.size() == message.toolExecutionRequests().size()
+                                ? message
+                                : message.text() == null
+                                        ? AiMessage.from(calls)
+                                        : AiMessage.from(message.text(), calls));
         for (int i = 0; i < results.size(); i++) {
-            ToolExecutionRequest call = message.toolExecutionRequests().get(i);
+            ToolExecutionRequest call = calls.get(i);
             StepResult result = results.get(i);
             context.conversation()
                     .add(ToolExecutionResultMessage.builder()
@@ -69,6 +92,15 @@ public final class ToolUsePlanner implements Planner {
                             .build());
         }
         return Optional.empty();
+    }
+
+    /** Whether the turn already asks for the very call the prefetch made (deduplication then serves it). */
+    private static boolean asksFor(AiMessage message, Step step) {
+        return message.toolExecutionRequests().stream()
+                .anyMatch(call -> call.name().equals(step.tool())
+                        && ToolCalls.arguments(call)
+                                .filter(step.arguments()::equals)
+                                .isPresent());
     }
 
     private static CompletableFuture<StepResult> dispatch(

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +57,9 @@ public final class QualityBenchmark {
         Cranfield cranfield = Cranfield.load(data);
         long start = System.nanoTime();
         List<ModeQuality> results;
+        List<String> empty;
         try (LuceneIndex index = LuceneIndex.builder().defaultEmbeddingModel().open()) {
-            List<String> empty = index(index, cranfield);
+            empty = index(index, cranfield);
             System.err.printf(
                     Locale.ROOT,
                     "indexed %d abstracts (%d chunks) in %.1f s; left out as empty: %s%n",
@@ -69,7 +69,7 @@ public final class QualityBenchmark {
                     empty);
             results = evaluate(index, cranfield, VARIANTS);
         }
-        String table = table(results, cranfield);
+        String table = table(results, cranfield, empty);
         Files.createDirectories(out);
         Files.writeString(out.resolve("quality-results.md"), table);
         System.out.println(table);
@@ -136,14 +136,12 @@ public final class QualityBenchmark {
         return List.copyOf(ids);
     }
 
-    static String table(List<ModeQuality> results, Cranfield cranfield) {
+    static String table(List<ModeQuality> results, Cranfield cranfield, List<String> leftOut) {
         long judged = cranfield.queries().keySet().stream()
                 .filter(q -> !cranfield.judgments().getOrDefault(q, Map.of()).isEmpty())
                 .count();
         StringBuilder text = new StringBuilder("| mode | nDCG@10 | MAP | recall@100 |\n|---|---:|---:|---:|\n");
-        Map<String, ModeQuality> byName = new LinkedHashMap<>();
         for (ModeQuality result : results) {
-            byName.put(result.mode(), result);
             text.append(String.format(
                     Locale.ROOT,
                     "| %s | %.4f | %.4f | %.4f |%n",
@@ -154,8 +152,11 @@ public final class QualityBenchmark {
         }
         text.append(String.format(
                 Locale.ROOT,
-                "%n%d documents, %d judged queries; MAP over the first %d documents.%n",
-                cranfield.documents().size(),
+                "%n%d abstracts indexed (%d left out for having no text: %s), %d judged queries; MAP over the first %d"
+                        + " documents.%n",
+                cranfield.documents().size() - leftOut.size(),
+                leftOut.size(),
+                leftOut,
                 judged,
                 DOCUMENT_DEPTH));
         return text.toString();
