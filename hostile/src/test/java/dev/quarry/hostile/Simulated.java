@@ -5,6 +5,7 @@ import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.testkit.BedrockSimulator;
+import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.Turn;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -82,30 +83,12 @@ final class Simulated {
 
     /** How many assistant turns the request carries: which model call of its run it is. */
     static int assistantTurns(JsonNode request) {
-        int turns = 0;
-        for (JsonNode message : request.path("messages")) {
-            if ("assistant".equals(message.path("role").asText())) {
-                turns++;
-            }
-        }
-        return turns;
+        return ConverseBodies.assistantTurns(request);
     }
 
     /** The text of every tool result the request carries, in order. */
     static List<String> toolResults(JsonNode request) {
-        List<String> results = new ArrayList<>();
-        for (JsonNode message : request.path("messages")) {
-            for (JsonNode block : message.path("content")) {
-                JsonNode result = block.path("toolResult");
-                if (!result.isMissingNode()) {
-                    StringBuilder text = new StringBuilder();
-                    result.path("content")
-                            .forEach(part -> text.append(part.path("text").asText()));
-                    results.add(text.toString());
-                }
-            }
-        }
-        return results;
+        return List.copyOf(ConverseBodies.toolResults(request).values());
     }
 
     /** Names of every live thread, virtual ones included, from a JSON thread dump of this JVM. */

@@ -66,7 +66,7 @@ import org.apache.lucene.util.QueryBuilder;
  * time may open a directory for writing (a second gets {@link IndexLockedException}), any number may open it
  * {@linkplain Builder#readOnly() read-only}.
  */
-public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
+public final class LuceneIndex implements SearchIndex, Closeable {
 
     /** The on-disk layout this class writes; an index with another value is refused. */
     public static final String FORMAT_VERSION = "1";
@@ -197,15 +197,11 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
         return embeddingModel != null;
     }
 
-    /** Adds the document, or replaces every chunk of the document with the same id. Returns its chunk count. */
-    public int upsert(Document document) {
-        return upsertAll(List.of(document));
-    }
-
     /**
      * Adds or replaces documents, embedding all their chunks in batches. Each document is replaced
      * atomically: a search or a crash sees all of its new chunks or none. Returns the number of chunks written.
      */
+    @Override
     public int upsertAll(List<Document> documents) {
         requireWritable();
         List<List<Chunk>> chunked = new ArrayList<>(documents.size());
@@ -300,6 +296,7 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
     }
 
     /** Removes the document and all its chunks; a no-op when the id is unknown. */
+    @Override
     public void delete(String documentId) {
         requireWritable();
         try {
@@ -310,7 +307,11 @@ public final class LuceneIndex implements Retriever, DocumentStore, Closeable {
         writes.incrementAndGet();
     }
 
-    /** Makes every write so far durable: after this returns, a crash loses none of it. */
+    /**
+     * Makes every write so far durable: after this returns, a crash loses none of it. Searches see writes
+     * even before (near-real-time).
+     */
+    @Override
     public void commit() {
         requireWritable();
         try {

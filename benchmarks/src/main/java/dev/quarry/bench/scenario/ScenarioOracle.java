@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agent.plan.GraphPlanner;
+import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.Turn;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -85,7 +85,7 @@ public final class ScenarioOracle {
 
     /** The task a request is about, from its first user message. */
     public ParallelQa.Task taskOf(JsonNode request) {
-        String first = firstUserText(request).strip();
+        String first = ConverseBodies.firstUserText(request).strip();
         ParallelQa.Task task = byQuestion.get(first);
         if (task != null) {
             return task;
@@ -100,13 +100,13 @@ public final class ScenarioOracle {
 
     private Turn reply(Protocol protocol, JsonNode request) {
         ParallelQa.Task task = taskOf(request);
-        if (systemText(request).startsWith(GraphPlanner.PLAN_HEADER)) {
+        if (ConverseBodies.systemText(request).startsWith(GraphPlanner.PLAN_HEADER)) {
             return plan(task);
         }
-        if (systemText(request).startsWith(GraphPlanner.JOIN_HEADER)) {
+        if (ConverseBodies.systemText(request).startsWith(GraphPlanner.JOIN_HEADER)) {
             return finalAnswer(task);
         }
-        Map<String, String> results = toolResults(request);
+        Map<String, String> results = ConverseBodies.toolResults(request);
         int searched = 0;
         while (results.containsKey(searchId(searched + 1))) {
             searched++;
@@ -194,40 +194,5 @@ public final class ScenarioOracle {
             references.add("$" + i);
         }
         return references;
-    }
-
-    private static String systemText(JsonNode request) {
-        StringBuilder text = new StringBuilder();
-        request.path("system").forEach(block -> text.append(block.path("text").asText()));
-        return text.toString();
-    }
-
-    private static String firstUserText(JsonNode request) {
-        for (JsonNode message : request.path("messages")) {
-            if ("user".equals(message.path("role").asText())) {
-                for (JsonNode block : message.path("content")) {
-                    if (block.has("text")) {
-                        return block.path("text").asText();
-                    }
-                }
-            }
-        }
-        return "";
-    }
-
-    private static Map<String, String> toolResults(JsonNode request) {
-        Map<String, String> results = new LinkedHashMap<>();
-        for (JsonNode message : request.path("messages")) {
-            for (JsonNode block : message.path("content")) {
-                JsonNode result = block.path("toolResult");
-                if (!result.isMissingNode()) {
-                    StringBuilder text = new StringBuilder();
-                    result.path("content")
-                            .forEach(part -> text.append(part.path("text").asText()));
-                    results.put(result.path("toolUseId").asText(), text.toString());
-                }
-            }
-        }
-        return results;
     }
 }
