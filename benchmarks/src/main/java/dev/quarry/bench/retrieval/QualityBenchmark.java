@@ -3,9 +3,12 @@ package dev.quarry.bench.retrieval;
 import dev.quarry.index.Document;
 import dev.quarry.index.Hit;
 import dev.quarry.index.LuceneIndex;
+import dev.quarry.index.Retriever;
+import dev.quarry.index.SearchIndex;
 import dev.quarry.index.SearchMode;
 import dev.quarry.index.SearchRequest;
-import java.io.IOException;
+import dev.quarry.index.opensearch.OpenSearchIndex;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +17,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hc.core5.http.HttpHost;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 /**
  * Retrieval quality on Cranfield: indexes the 1400 abstracts with the default chunker and the in-process
  * BGE model, runs all 225 queries in BM25, dense and hybrid mode, and reports nDCG@10, MAP and recall@100
  * per mode, all from one index in one run. Chunk hits are folded into documents by their best chunk.
  *
- * <p>Run it with {@code ./bench quality [--data DIR] [--out DIR]}.
+ * <p>Run it with {@code ./bench quality [--data DIR] [--out DIR] [--backend lucene|opensearch] [--url URL]}.
  */
 public final class QualityBenchmark {
 
@@ -41,37 +49,71 @@ public final class QualityBenchmark {
             new Variant("dense (BGE small)", SearchMode.VECTOR, SearchRequest.Fusion.DEFAULT),
             new Variant("hybrid (RRF k=60, 1:1)", SearchMode.HYBRID, SearchRequest.Fusion.DEFAULT));
 
-    public static void main(String[] args) throws IOException {
+    static final String USAGE = """
+            usage: bench quality [--data DIR] [--out DIR] [--backend lucene|opensearch] [--url URL] [--index NAME]
+              --backend opensearch  index into and search an OpenSearch cluster at --url
+                                    (default http://127.0.0.1:9201; ./bench opensearch-cluster starts one)
+            """;
+
+    public static void main(String[] args) throws Exception {
         Path data = Cranfield.DEFAULT_DIRECTORY;
         Path out = Path.of("docs", "benchmarks");
+        String backend = "lucene";
+        URI url = URI.create("http://127.0.0.1:9201");
+        String indexName = "quarry-cranfield";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(value(args, ++i));
                 case "--out" -> out = Path.of(value(args, ++i));
+                case "--backend" -> backend = value(args, ++i);
+                case "--url" -> url = URI.create(value(args, ++i));
+                case "--index" -> indexName = value(args, ++i);
                 default -> {
-                    System.err.println("usage: bench quality [--data DIR] [--out DIR]");
+                    System.err.print(USAGE);
                     System.exit(2);
                 }
             }
+        }
+        if (!backend.equals("lucene") && !backend.equals("opensearch")) {
+            System.err.print("unknown backend " + backend + "\n" + USAGE);
+            System.exit(2);
         }
         Cranfield cranfield = Cranfield.load(data);
         long start = System.nanoTime();
         List<ModeQuality> results;
         List<String> empty;
-        try (LuceneIndex index = LuceneIndex.builder().defaultEmbeddingModel().open()) {
+        OpenSearchTransport transport = null;
+        SearchIndex index;
+        if (backend.equals("lucene")) {
+            index = LuceneIndex.builder().defaultEmbeddingModel().open();
+        } else {
+            transport = ApacheHttpClient5TransportBuilder.builder(
+                            new HttpHost(url.getScheme(), url.getHost(), url.getPort()))
+                    .setMapper(new JacksonJsonpMapper())
+                    .build();
+            index = OpenSearchIndex.builder(new OpenSearchClient(transport), indexName)
+                    .defaultEmbeddingModel()
+                    .open();
+        }
+        try (index) {
             empty = index(index, cranfield);
             System.err.printf(
                     Locale.ROOT,
-                    "indexed %d abstracts (%d chunks) in %.1f s; left out as empty: %s%n",
-                    index.stats().documents(),
-                    index.stats().chunks(),
+                    "%s: indexed %d abstracts in %.1f s; left out as empty: %s%n",
+                    backend,
+                    cranfield.documents().size() - empty.size(),
                     (System.nanoTime() - start) / 1e9,
                     empty);
             results = evaluate(index, cranfield, VARIANTS);
+        } finally {
+            if (transport != null) {
+                transport.close();
+            }
         }
-        String table = table(results, cranfield, empty);
+        String table = "Backend: " + backend + ".\n\n" + table(results, cranfield, empty);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("quality-results.md"), table);
+        Files.writeString(
+                out.resolve(backend.equals("lucene") ? "quality-results.md" : "quality-results-opensearch.md"), table);
         System.out.println(table);
         System.err.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -80,7 +122,7 @@ public final class QualityBenchmark {
      * Adds every abstract as a document titled by its title; returns the ids of the abstracts left out
      * because they have neither text nor title (the collection has a few).
      */
-    static List<String> index(LuceneIndex index, Cranfield cranfield) {
+    static List<String> index(SearchIndex index, Cranfield cranfield) {
         List<Document> documents = new ArrayList<>();
         List<String> empty = new ArrayList<>();
         for (Cranfield.CranfieldDocument doc : cranfield.documents()) {
@@ -97,7 +139,7 @@ public final class QualityBenchmark {
     }
 
     /** Mean metrics per variant over every judged query. */
-    static List<ModeQuality> evaluate(LuceneIndex index, Cranfield cranfield, List<Variant> variants) {
+    static List<ModeQuality> evaluate(Retriever index, Cranfield cranfield, List<Variant> variants) {
         List<ModeQuality> results = new ArrayList<>();
         for (Variant variant : variants) {
             double ndcg = 0;
