@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class AgentRun implements PlanningContext, AutoCloseable {
 
     private Prefetch prefetch;
+    private boolean prefetchUsed;
     private final String runId;
     private final String task;
     private final List<ChatMessage> conversation;
@@ -289,6 +290,11 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     }
 
     @Override
+    public synchronized void prefetchUsed() {
+        prefetchUsed = true;
+    }
+
+    @Override
     public synchronized Optional<Prefetch> takePrefetch() {
         Optional<Prefetch> taken = Optional.ofNullable(prefetch);
         prefetch = null;
@@ -348,8 +354,9 @@ final class AgentRun implements PlanningContext, AutoCloseable {
                 StepResult result = future.getNow(null);
                 if (result != null) {
                     results.add(result);
-                    // a prefetch the model never asked for is not a source of the answer
-                    if (result.status().succeeded() && !result.stepId().equals(Agent.PREFETCH_STEP_ID)) {
+                    // a prefetch the model was never given is not a source of the answer
+                    boolean source = prefetchUsed || !result.stepId().equals(Agent.PREFETCH_STEP_ID);
+                    if (result.status().succeeded() && source) {
                         result.citations().forEach(c -> citations.putIfAbsent(c.label(), c));
                     }
                 }

@@ -11,6 +11,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.agent.plan.Planner;
+import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
@@ -44,7 +45,8 @@ class PrefetchTest {
                 ToolPolicy.readOnly(),
                 (arguments, context) -> {
                     searches.incrementAndGet();
-                    return ToolResult.of("found: " + arguments.get("query").asText());
+                    String query = arguments.get("query").asText();
+                    return ToolResult.of("found: " + query, List.of(new Citation(query, 0, 0, 5, query, "")));
                 });
     }
 
@@ -61,6 +63,9 @@ class PrefetchTest {
         assertThat(sent)
                 .extracting(ToolExecutionResultMessage::text)
                 .containsExactly("found: blade temperature", "found: " + TASK);
+        assertThat(result.citations())
+                .extracting(Citation::documentId)
+                .containsExactlyInAnyOrder("blade temperature", TASK);
         AiMessage turn = (AiMessage) model.requests().get(1).messages().get(1);
         assertThat(turn.toolExecutionRequests()).extracting(r -> r.id()).containsExactly("s1", "prefetch");
         assertThat(searches).hasValue(2);
@@ -91,6 +96,9 @@ class PrefetchTest {
                 .run(TASK);
 
         assertThat(result.answer()).isEqualTo("found: " + TASK + " | found: blade cooling");
+        assertThat(result.citations())
+                .extracting(Citation::documentId)
+                .containsExactlyInAnyOrder(TASK, "blade cooling");
         assertThat(result.usage().modelCalls()).isEqualTo(1);
         String instructions =
                 ((SystemMessage) model.requests().getFirst().messages().getFirst()).text();
@@ -98,7 +106,18 @@ class PrefetchTest {
                 .startsWith(GraphPlanner.PLAN_HEADER)
                 .contains("A search is already running as step prefetch: search {\"query\":\"" + TASK + "\"}")
                 .contains("${prefetch}");
+        assertThat(instructions.indexOf("A search is already running"))
+                .as("after the tool list, not inside it")
+                .isGreaterThan(instructions.indexOf("- search:"));
         assertThat(searches).hasValue(2);
+    }
+
+    @Test
+    void anUnusedPrefetchIsNotASourceOfTheAnswer() {
+        ScriptedChatModel model = ScriptedChatModel.turns(AiMessage.from("I know this: very hot."));
+        AgentResult result = Agent.builder().model(model).tool(search()).build().run(TASK);
+        assertThat(result.answer()).isEqualTo("I know this: very hot.");
+        assertThat(result.citations()).isEmpty();
     }
 
     @Test

@@ -109,6 +109,7 @@ public final class GraphPlanner implements Planner {
             if (prefetch.isPresent()
                     && plan.answerTemplate() != null
                     && References.inText(plan.answerTemplate()).contains(PREFETCH_REFERENCE)) {
+                context.prefetchUsed();
                 StepResult prefetched =
                         context.await(List.of(prefetch.get().result())).getFirst();
                 outputs.put(PREFETCH_REFERENCE, prefetched.text());
@@ -168,6 +169,13 @@ public final class GraphPlanner implements Planner {
                 directly from the results; leave it out to see the results before answering.
                 Tools:
                 """);
+        for (ToolSpecification tool : context.tools().specifications()) {
+            prompt.append("- ")
+                    .append(tool.name())
+                    .append(": ")
+                    .append(tool.description() == null ? "" : tool.description());
+            prompt.append(" Arguments schema: ").append(schemaJson(tool)).append('\n');
+        }
         prefetch.ifPresent(p -> prompt.append("A search is already running as step ")
                 .append(PREFETCH_REFERENCE)
                 .append(": ")
@@ -177,13 +185,6 @@ public final class GraphPlanner implements Planner {
                 .append(". To use its result write \"${")
                 .append(PREFETCH_REFERENCE)
                 .append("}\" instead of planning that search again.\n"));
-        for (ToolSpecification tool : context.tools().specifications()) {
-            prompt.append("- ")
-                    .append(tool.name())
-                    .append(": ")
-                    .append(tool.description() == null ? "" : tool.description());
-            prompt.append(" Arguments schema: ").append(schemaJson(tool)).append('\n');
-        }
         return prompt.toString();
     }
 
@@ -293,6 +294,9 @@ public final class GraphPlanner implements Planner {
         }
 
         private void dispatch(PlanLine.StepLine line, String modelCallId) {
+            if (line.dependsOn().contains(PREFETCH_REFERENCE) && !planIds.containsKey(PREFETCH_REFERENCE)) {
+                context.prefetchUsed();
+            }
             String id = prefix + line.id();
             planIds.put(line.id(), id);
             Step step = new Step(

@@ -82,6 +82,12 @@ public interface PlanningContext {
     }
 
     /**
+     * Records that the model was given the prefetched result (in its conversation, or as a plan reference
+     * it used), so the prefetch's citations count among the answer's sources.
+     */
+    default void prefetchUsed() {}
+
+    /**
      * A search started before the model asked for it.
      *
      * @param step the search step (id {@code prefetch}, tool {@code search}, argument {@code query})

@@ -72,6 +72,8 @@ public final class ToolUsePlanner implements Planner {
         if (prefetch.isPresent() && !results.getLast().status().succeeded()) {
             results = results.subList(0, results.size() - 1);
             calls.removeLast();
+        } else if (prefetch.isPresent()) {
+            context.prefetchUsed();
         }
         context.conversation()
                 .add(
