@@ -26,6 +26,8 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The real AWS SDK and langchain4j-bedrock against the Bedrock simulator. */
@@ -209,5 +211,37 @@ class BedrockEndToEndTest {
         assertThatThrownBy(() -> ClaudeOnBedrock.builder().region("mars-north-1"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("unknown AWS region");
+    }
+
+    @Test
+    void missingCredentialsAndRejectedRequestsGetExplainedWithoutRetrying() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder().start()) {
+            // the SDK's own chain, with a profile that does not exist: what a machine without credentials sees
+            ClaudeOnBedrock noCredentials = ClaudeOnBedrock.builder()
+                    .region("us-east-1")
+                    .credentials(AwsCredentialsProviderChain.of(
+                            ProfileCredentialsProvider.create("quarry-test-profile-that-does-not-exist")))
+                    .endpointOverride(simulator.endpoint())
+                    .build();
+            assertThatThrownBy(() -> Agent.builder()
+                            .model(noCredentials.chatModel())
+                            .build()
+                            .run("hello"))
+                    .isInstanceOf(ModelCallException.class)
+                    .hasMessageContaining("no AWS credentials found")
+                    .hasMessageContaining("AWS_PROFILE")
+                    .hasRootCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+            assertThat(simulator.requests()).as("nothing unsigned is sent").isEmpty();
+        }
+        try (BedrockSimulator simulator =
+                BedrockSimulator.builder().faults(Fault.VALIDATION).start()) {
+            assertThatThrownBy(() -> Agent.builder()
+                            .model(claude(simulator).chatModel())
+                            .build()
+                            .run("hello"))
+                    .isInstanceOf(ModelCallException.class)
+                    .hasMessageContaining("Bedrock rejected the request");
+            assertThat(simulator.requests()).hasSize(1);
+        }
     }
 }
