@@ -145,10 +145,10 @@ public final class BedrockSimulator implements AutoCloseable {
                 inputTokens,
                 outputTokens,
                 Duration.ofMillis(timing.total())));
-        return new Decision(fault, turn, timing);
+        return new Decision(fault, turn, timing, inputTokens);
     }
 
-    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, Timing timing) {}
+    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, Timing timing, int inputTokens) {}
 
     /**
      * When a reply's bytes go out, in whole milliseconds (what the server can delay by): a blocking reply
@@ -198,7 +198,7 @@ public final class BedrockSimulator implements AutoCloseable {
                 return error(dev.quarry.testkit.Fault.VALIDATION, "request body is not JSON");
             }
             Decision decision = decide(modelId, streaming, body);
-            int inputTokens = inputTokens(body);
+            int inputTokens = decision.inputTokens();
             if (decision.fault() != null) {
                 return fault(decision.fault(), streaming, inputTokens);
             }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Opens the HTML timeline that {@code quarry ask --trace} writes in headless Chromium, takes a screenshot
@@ -45,20 +42,20 @@ class TraceScreenshotTest {
         Files.writeString(docs.resolve("wings.md"), "# Wings\n\nSwept wings delay shock waves at transonic speed.");
         Path index = work.resolve("index");
         Path trace = work.resolve("trace.html");
-        CommandLine cli = Quarry.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute("index", docs.toString(), "--index", index.toString(), "--bm25-only"))
+        assertThat(QuarryCliTest.quarry("index", docs.toString(), "--index", index.toString(), "--bm25-only")
+                        .exit())
                 .isZero();
-        assertThat(cli.execute(
-                        "ask",
-                        "What do gas turbines compress, and what do swept wings delay?",
-                        "--index",
-                        index.toString(),
-                        "--bm25-only",
-                        "--model",
-                        "offline",
-                        "--trace",
-                        trace.toString()))
+        assertThat(QuarryCliTest.quarry(
+                                "ask",
+                                "What do gas turbines compress, and what do swept wings delay?",
+                                "--index",
+                                index.toString(),
+                                "--bm25-only",
+                                "--model",
+                                "offline",
+                                "--trace",
+                                trace.toString())
+                        .exit())
                 .isZero();
         String html = Files.readString(trace);
         int modelSpans = count(html, "class=\"bar model");

@@ -70,15 +70,11 @@ final class Simulated {
 
     /** The run number named in the request's first user message. */
     static int runOf(JsonNode request) {
-        for (JsonNode message : request.path("messages")) {
-            for (JsonNode block : message.path("content")) {
-                Matcher matcher = RUN.matcher(block.path("text").asText());
-                if (matcher.find()) {
-                    return Integer.parseInt(matcher.group(1));
-                }
-            }
+        Matcher matcher = RUN.matcher(ConverseBodies.firstUserText(request));
+        if (!matcher.find()) {
+            throw new IllegalStateException("no run number in request");
         }
-        throw new IllegalStateException("no run number in request");
+        return Integer.parseInt(matcher.group(1));
     }
 
     /** How many assistant turns the request carries: which model call of its run it is. */

@@ -28,8 +28,16 @@ public record Hit(
         String snippet,
         Map<String, String> metadata) {
 
+    /** Characters of a chunk's start shown as its snippet when no query term could be highlighted. */
+    public static final int FALLBACK_SNIPPET_CHARS = 240;
+
     public Hit {
         metadata = Map.copyOf(metadata);
+    }
+
+    /** The snippet of a chunk with nothing highlighted: its first {@link #FALLBACK_SNIPPET_CHARS} characters. */
+    public static String fallbackSnippet(String text) {
+        return text.length() <= FALLBACK_SNIPPET_CHARS ? text : text.substring(0, FALLBACK_SNIPPET_CHARS) + "...";
     }
 
     /** A compact citation: {@code documentId#ordinal[start-end]}. */

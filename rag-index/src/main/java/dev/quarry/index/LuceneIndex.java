@@ -89,7 +89,6 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     private static final String FORMAT_KEY = "quarry.format";
     private static final String DIMENSION_KEY = "quarry.embedding.dimension";
     private static final String MODEL_KEY = "quarry.embedding.model";
-    private static final int SNIPPET_FALLBACK_CHARS = 240;
 
     private static final FieldType TEXT_WITH_OFFSETS = textWithOffsets();
 
@@ -454,7 +453,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                     record.get(TITLE),
                     record.get(SOURCE),
                     text,
-                    snippets[i] != null ? snippets[i] : leading(text),
+                    snippets[i] != null ? snippets[i] : Hit.fallbackSnippet(text),
                     metadataOf(record)));
         }
         return hits;
@@ -468,10 +467,6 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             }
         }
         return metadata;
-    }
-
-    private static String leading(String text) {
-        return text.length() <= SNIPPET_FALLBACK_CHARS ? text : text.substring(0, SNIPPET_FALLBACK_CHARS) + "...";
     }
 
     @Override

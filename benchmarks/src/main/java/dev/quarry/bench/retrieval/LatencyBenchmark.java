@@ -1,5 +1,6 @@
 package dev.quarry.bench.retrieval;
 
+import dev.quarry.bench.Percentiles;
 import dev.quarry.index.Document;
 import dev.quarry.index.LuceneIndex;
 import dev.quarry.index.SearchMode;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -106,9 +106,11 @@ public final class LatencyBenchmark {
                 for (SearchMode mode : SearchMode.values()) {
                     double[] millis = latencies(hybrid, mode, texts, queries / 2);
                     rows.add(new Row(
-                            mode + " top-10 p50", String.format(Locale.ROOT, "%.2f ms", percentile(millis, 0.5))));
+                            mode + " top-10 p50",
+                            String.format(Locale.ROOT, "%.2f ms", Percentiles.nearestRank(millis, 0.5))));
                     rows.add(new Row(
-                            mode + " top-10 p99", String.format(Locale.ROOT, "%.2f ms", percentile(millis, 0.99))));
+                            mode + " top-10 p99",
+                            String.format(Locale.ROOT, "%.2f ms", Percentiles.nearestRank(millis, 0.99))));
                 }
             }
         } finally {
@@ -158,13 +160,6 @@ public final class LatencyBenchmark {
             }
         }
         return millis;
-    }
-
-    static double percentile(double[] values, double quantile) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(quantile * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private static String rate(int chunks, double seconds) {

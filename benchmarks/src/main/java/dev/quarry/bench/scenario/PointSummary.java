@@ -1,6 +1,6 @@
 package dev.quarry.bench.scenario;
 
-import java.util.Arrays;
+import dev.quarry.bench.Percentiles;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -59,14 +59,10 @@ public record PointSummary(
 
     /** Nearest-rank percentile. */
     static double percentile(List<TaskRun> runs, ToDoubleFunction<TaskRun> value, double quantile) {
-        double[] values = runs.stream().mapToDouble(value).sorted().toArray();
-        int rank = (int) Math.ceil(quantile * values.length);
-        return values[Math.max(0, Math.min(values.length - 1, rank - 1))];
+        return Percentiles.nearestRank(runs.stream().mapToDouble(value).toArray(), quantile);
     }
 
     private static double mean(List<TaskRun> runs, ToDoubleFunction<TaskRun> value) {
-        return Arrays.stream(runs.stream().mapToDouble(value).toArray())
-                .average()
-                .orElse(Double.NaN);
+        return runs.stream().mapToDouble(value).average().orElse(Double.NaN);
     }
 }

@@ -70,8 +70,7 @@ public final class ScenarioOracle {
 
     /** Visible output tokens of the task's whole work: every call once, plus the answer. */
     public static int visibleTokens(ParallelQa.Task task) {
-        int tokens =
-                tokens(answer(task)) + callTokens(ScenarioTools.CALCULATE, calculateInput(task, placeholders(task)));
+        int tokens = tokens(answer(task)) + callTokens(ScenarioTools.CALCULATE, plannedCalculation(task));
         for (int i = 1; i <= task.branch(); i++) {
             tokens += callTokens(ScenarioTools.SEARCH, searchInput(task, i));
         }
@@ -127,8 +126,8 @@ public final class ScenarioOracle {
             for (int i = 1; i <= task.branch(); i++) {
                 values.add(results.get(searchId(i)).strip());
             }
-            String input = calculateInput(task, values);
-            int cost = callTokens(ScenarioTools.CALCULATE, calculateInput(task, placeholders(task)));
+            String input = calculateInput(values);
+            int cost = callTokens(ScenarioTools.CALCULATE, plannedCalculation(task));
             return charged(Turn.toolUse("", new Turn.ToolUse("calc", ScenarioTools.CALCULATE, input)), cost);
         }
         return finalAnswer(task);
@@ -142,7 +141,7 @@ public final class ScenarioOracle {
             cost += callTokens(ScenarioTools.SEARCH, searchInput(task, i));
         }
         int calculation = task.branch() + 1;
-        String input = calculateInput(task, placeholders(task));
+        String input = plannedCalculation(task);
         plan.append(planLine(calculation, ScenarioTools.CALCULATE, input));
         cost += callTokens(ScenarioTools.CALCULATE, input);
         ObjectNode answerLine = JSON.createObjectNode().put("answer", "Answer: $" + calculation);
@@ -182,7 +181,12 @@ public final class ScenarioOracle {
                 .toString();
     }
 
-    private static String calculateInput(ParallelQa.Task task, List<String> operands) {
+    /** The calculation as a plan writes it, with {@code $i} for look-up {@code i}: what every contender pays for. */
+    private static String plannedCalculation(ParallelQa.Task task) {
+        return calculateInput(placeholders(task));
+    }
+
+    private static String calculateInput(List<String> operands) {
         return JSON.createObjectNode()
                 .put("expression", ScenarioTools.expression(operands))
                 .toString();

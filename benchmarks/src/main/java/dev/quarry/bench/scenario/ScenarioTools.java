@@ -58,12 +58,19 @@ public final class ScenarioTools {
     @Tool("Looks up one fact and returns its numeric value.")
     public String search(@P("what to look up") String query) throws InterruptedException {
         long start = System.nanoTime();
+        Fact fact = fact(query);
+        sleep(fact.unscaledMillis());
+        spans.add(new ToolSpan(SEARCH, query, fact.value(), start, System.nanoTime()));
+        return fact.value();
+    }
+
+    /** What a look-up of {@code query} returns and how long it takes, before scaling: one seeded draw. */
+    private record Fact(String value, double unscaledMillis) {}
+
+    private Fact fact(String query) {
         SplittableRandom random = random(SEARCH, query);
         double unscaledMillis = SEARCH_MEDIAN.toMillis() * Math.exp(0.4 * random.nextGaussian());
-        String value = Integer.toString(100 + random.nextInt(99_900));
-        sleep(Math.min(1_200, Math.max(100, unscaledMillis)));
-        spans.add(new ToolSpan(SEARCH, query, value, start, System.nanoTime()));
-        return value;
+        return new Fact(Integer.toString(100 + random.nextInt(99_900)), Math.min(1_200, Math.max(100, unscaledMillis)));
     }
 
     @Tool("Evaluates an arithmetic or comparison expression over looked-up values and returns the result.")
@@ -94,8 +101,7 @@ public final class ScenarioTools {
 
     /** The value {@code search} returns for the task's {@code i}-th look-up. */
     public String valueOf(int i) {
-        return Integer.toString(
-                100 + skipLatency(random(SEARCH, query(task, i))).nextInt(99_900));
+        return fact(query(task, i)).value();
     }
 
     /** Every call so far, in completion order. */
@@ -111,11 +117,6 @@ public final class ScenarioTools {
             values.add(valueOf(i));
         }
         return values;
-    }
-
-    private static SplittableRandom skipLatency(SplittableRandom random) {
-        random.nextGaussian();
-        return random;
     }
 
     private SplittableRandom random(String tool, String argument) {

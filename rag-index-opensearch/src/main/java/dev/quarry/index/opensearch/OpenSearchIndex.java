@@ -275,7 +275,7 @@ public final class OpenSearchIndex implements SearchIndex {
                     source.path("title").asText(null),
                     source.path("source").asText(null),
                     text,
-                    fragments.isEmpty() ? leading(text) : String.join(" ... ", fragments),
+                    fragments.isEmpty() ? Hit.fallbackSnippet(text) : String.join(" ... ", fragments),
                     metadata(source)));
         }
         return hits;
@@ -446,10 +446,6 @@ public final class OpenSearchIndex implements SearchIndex {
             }
         }
         return unit;
-    }
-
-    private static String leading(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     static String chunkId(String documentId, int ordinal) {
