@@ -1,5 +1,7 @@
 package dev.quarry.agent;
 
+import dev.quarry.agent.error.QuarryException;
+import dev.quarry.agent.model.Usage;
 import dev.quarry.agent.schedule.StepListener;
 
 /**
@@ -10,7 +12,7 @@ public interface AgentListener extends StepListener {
 
     default void onRunStart(String runId, String task) {}
 
-    default void onModelCall(String runId, Usage.ModelCall call) {}
+    default void onModelCall(String runId, Usage.Call call) {}
 
     default void onRunEnd(String runId, AgentResult result) {}
 

@@ -1,5 +1,6 @@
 package dev.quarry.agent;
 
+import dev.quarry.agent.model.Usage;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.trace.Trace;

@@ -1,10 +1,11 @@
 package dev.quarry.agent;
 
+import dev.quarry.agent.error.ConfigurationException;
 import java.time.Duration;
 
 /**
- * Bounds on one run. A run that reaches one ends with a {@link LimitExceededException} or
- * {@link DeadlineExceededException}, with everything it started cancelled.
+ * Bounds on one run. A run that reaches one ends with a
+ * {@link dev.quarry.agent.error.LimitExceededException} or {@link dev.quarry.agent.error.DeadlineExceededException}, with everything it started cancelled.
  *
  * @param maxSteps most tool steps
  * @param maxModelCalls most model calls (planning, tool-use turns, joins)
@@ -17,11 +18,17 @@ public record Limits(int maxSteps, int maxModelCalls, long tokenBudget, Duration
     public static final Limits DEFAULT = new Limits(64, 16, 1_000_000, Duration.ofMinutes(5));
 
     public Limits {
-        if (maxSteps < 0 || maxModelCalls < 1 || tokenBudget < 1) {
-            throw new IllegalArgumentException("limits must be positive (maxSteps may be 0)");
+        if (maxSteps < 0) {
+            throw new ConfigurationException("Limits.maxSteps must be >= 0, was " + maxSteps);
         }
-        if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("deadline must be positive");
+        if (maxModelCalls < 1) {
+            throw new ConfigurationException("Limits.maxModelCalls must be >= 1, was " + maxModelCalls);
+        }
+        if (tokenBudget < 1) {
+            throw new ConfigurationException("Limits.tokenBudget must be >= 1, was " + tokenBudget);
+        }
+        if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+            throw new ConfigurationException("Limits.deadline must be a positive duration, was " + deadline);
         }
     }
 

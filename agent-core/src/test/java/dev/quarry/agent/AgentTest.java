@@ -12,6 +12,8 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.error.LimitExceededException;
 import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.schedule.StepStatus;
 import dev.quarry.agent.tool.Citation;

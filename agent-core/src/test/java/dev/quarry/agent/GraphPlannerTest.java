@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.quarry.agent.error.InvalidPlanException;
 import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.StepResult;

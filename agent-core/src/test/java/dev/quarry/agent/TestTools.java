@@ -15,6 +15,11 @@ final class TestTools {
     }
 
     static Tool tool(String name, ToolPolicy policy, Body body) {
+        return contextTool(name, policy, (arguments, context) -> body.run(arguments));
+    }
+
+    /** A tool whose body also gets the {@link dev.quarry.agent.tool.ToolContext}. */
+    static Tool contextTool(String name, ToolPolicy policy, Tool.Body body) {
         ToolSpecification specification = ToolSpecification.builder()
                 .name(name)
                 .description("test tool " + name)
@@ -23,7 +28,7 @@ final class TestTools {
                         .required("q")
                         .build())
                 .build();
-        return Tool.of(specification, policy, (arguments, context) -> body.run(arguments));
+        return Tool.of(specification, policy, body);
     }
 
     static Tool echo(String name) {

@@ -49,7 +49,6 @@ class ToolsTest {
                 .tool(new SearchTool(index))
                 .tools(ReadTools.over(index))
                 .tool(new SummariseTool(index))
-                .prefetch(false)
                 .build();
     }
 

@@ -1,6 +1,6 @@
 package dev.quarry.examples;
 
-import dev.quarry.agent.QuarryException;
+import dev.quarry.agent.error.QuarryException;
 import dev.quarry.index.IndexException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

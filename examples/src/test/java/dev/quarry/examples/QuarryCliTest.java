@@ -78,7 +78,7 @@ class QuarryCliTest {
                 .contains("compress air")
                 .contains("shock waves");
         assertThat(run.out()).contains("Sources:").contains("turbines.md#0").contains("wings.md#0");
-        assertThat(run.out()).contains("2 model calls, 3 steps");
+        assertThat(run.out()).contains("2 model calls, 2 steps");
         assertThat(Files.readString(trace)).contains("data-span=\"call-1\"").contains("data-span=\"call-2\"");
     }
 

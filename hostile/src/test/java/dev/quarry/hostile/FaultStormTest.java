@@ -6,7 +6,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.Limits;
-import dev.quarry.agent.QuarryException;
+import dev.quarry.agent.error.QuarryException;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.CapturedRequest;
@@ -54,7 +54,6 @@ class FaultStormTest {
                     .toolsFrom(new Simulated.Lookup())
                     .modelRetry(RETRY)
                     .limits(Limits.DEFAULT.withDeadline(DEADLINE))
-                    .prefetch(false)
                     .build();
             Semaphore slots = new Semaphore(AT_ONCE);
             List<Future<Outcome>> futures = new ArrayList<>();
@@ -97,7 +96,7 @@ class FaultStormTest {
         long faults = requests.stream().filter(r -> r.answeredWith() != null).count();
         assertThat(faults).as("faults were injected").isGreaterThan(RUNS / 4);
 
-        assertThat(Simulated.liveThreadNames()).noneMatch(name -> name.startsWith("quarry-"));
+        assertThat(Simulated.busyQuarryThreads()).isEmpty();
         System.out.printf(
                 "fault storm: %d runs, %d right, %d typed errors, %d requests, %d faults, max sends per call %d%n",
                 RUNS,

@@ -51,7 +51,6 @@ class LoadTest {
             Agent agent = Agent.builder()
                     .model(Simulated.claude(simulator, RUNS + 100).chatModel())
                     .toolsFrom(new Simulated.Lookup())
-                    .prefetch(false)
                     .build();
             agent.run(Simulated.task(-1)); // warm up classes and connections outside the measurement
             baseline = usedHeapAfterGc();

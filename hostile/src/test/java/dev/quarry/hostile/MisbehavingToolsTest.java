@@ -57,7 +57,6 @@ class MisbehavingToolsTest {
             result = Agent.builder()
                     .model(Simulated.claude(simulator, 8).chatModel())
                     .tools(tools)
-                    .prefetch(false)
                     .build()
                     .run("Use every tool.");
             requests = simulator.requests();
@@ -73,6 +72,6 @@ class MisbehavingToolsTest {
         assertThat(sent.get(1)).contains("database connection refused");
         assertThat(sent.get(2)).contains("did not finish within 300 ms");
         assertThat(sent.get(3)).hasSizeLessThan(21_000).contains("[output truncated:");
-        assertThat(Simulated.liveThreadNames()).noneMatch(name -> name.startsWith("quarry-"));
+        assertThat(Simulated.busyQuarryThreads()).isEmpty();
     }
 }

@@ -73,7 +73,7 @@ class PromptInjectionTest {
         List<dev.quarry.agent.tool.Tool> tools =
                 new ArrayList<>(new EmailTools(outbox, "agent@quarry.dev", smtp).tools());
         tools.add(new SearchTool(index));
-        Agent.Builder builder = Agent.builder().model(model).tools(tools).prefetch(false);
+        Agent.Builder builder = Agent.builder().model(model).tools(tools);
         return approvals == null
                 ? builder.build()
                 : builder.approvalHandler(approvals).build();

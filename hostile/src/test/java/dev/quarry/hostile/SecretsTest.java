@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentListener;
 import dev.quarry.agent.AgentResult;
-import dev.quarry.agent.QuarryException;
+import dev.quarry.agent.error.QuarryException;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.Fault;

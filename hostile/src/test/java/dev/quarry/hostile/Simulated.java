@@ -87,8 +87,12 @@ final class Simulated {
         return List.copyOf(ConverseBodies.toolResults(request).values());
     }
 
-    /** Names of every live thread, virtual ones included, from a JSON thread dump of this JVM. */
-    static List<String> liveThreadNames() throws Exception {
+    /**
+     * Names of the live Quarry threads that are doing something, virtual ones included, from a JSON thread
+     * dump of this JVM: every {@code quarry-} thread except the scheduler's idle tool threads, which wait in
+     * their pool for the next tool call (and end after 30 s without one).
+     */
+    static List<String> busyQuarryThreads() throws Exception {
         Path dump = Files.createTempFile("threads", ".json");
         Files.delete(dump);
         ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
@@ -98,7 +102,12 @@ final class Simulated {
         List<String> names = new ArrayList<>();
         for (JsonNode container : root.path("threadDump").path("threadContainers")) {
             for (JsonNode thread : container.path("threads")) {
-                names.add(thread.path("name").asText());
+                String name = thread.path("name").asText();
+                boolean idleInPool = name.startsWith("quarry-tool-")
+                        && thread.path("stack").toString().contains("ThreadPoolExecutor.getTask");
+                if (name.startsWith("quarry-") && !idleInPool) {
+                    names.add(name);
+                }
             }
         }
         return names;

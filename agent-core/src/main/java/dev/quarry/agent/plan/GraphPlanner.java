@@ -8,8 +8,8 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.quarry.agent.InvalidPlanException;
-import dev.quarry.agent.LimitExceededException;
+import dev.quarry.agent.error.InvalidPlanException;
+import dev.quarry.agent.error.LimitExceededException;
 import dev.quarry.agent.schedule.References;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
@@ -51,9 +51,6 @@ public final class GraphPlanner implements Planner {
     /** First line of the joining instructions. */
     public static final String JOIN_HEADER = "You are the joiner of a tool-using agent.";
 
-    /** The id a plan uses to refer to the run's retrieval prefetch: {@code ${prefetch}}. */
-    public static final String PREFETCH_REFERENCE = "prefetch";
-
     /** A joiner reply that starts with this asks for a new plan. */
     public static final String REPLAN = "REPLAN:";
 
@@ -73,8 +70,6 @@ public final class GraphPlanner implements Planner {
     public Optional<String> round(PlanningContext context) {
         List<ChatMessage> feedback = new ArrayList<>();
         Map<String, String> knownIds = new HashMap<>();
-        Optional<PlanningContext.Prefetch> prefetch = context.takePrefetch();
-        prefetch.ifPresent(p -> knownIds.put(PREFETCH_REFERENCE, p.step().id()));
         int invalidPlans = 0;
         int replans = 0;
         for (int planNumber = 1; ; planNumber++) {
@@ -82,7 +77,7 @@ public final class GraphPlanner implements Planner {
             PlanParser parser = new PlanParser();
             PlanningContext.ModelTurn turn = context.stream(
                     "plan",
-                    planRequest(context, feedback, prefetch),
+                    planRequest(context, feedback),
                     (modelCallId, call) -> {},
                     (modelCallId, text) -> plan.accept(parser.feed(text), modelCallId));
             plan.accept(parser.finish(), turn.id());
@@ -106,15 +101,6 @@ public final class GraphPlanner implements Planner {
                 outputs.put(plan.localIds().get(i), results.get(i).text());
             }
             boolean allSucceeded = results.stream().allMatch(r -> r.status().succeeded());
-            if (prefetch.isPresent()
-                    && plan.answerTemplate() != null
-                    && References.inText(plan.answerTemplate()).contains(PREFETCH_REFERENCE)) {
-                context.prefetchUsed();
-                StepResult prefetched =
-                        context.await(List.of(prefetch.get().result())).getFirst();
-                outputs.put(PREFETCH_REFERENCE, prefetched.text());
-                allSucceeded &= prefetched.status().succeeded();
-            }
             if (plan.answerTemplate() != null && allSucceeded && plan.errors().isEmpty()) {
                 return finish(context, References.fill(plan.answerTemplate(), outputs));
             }
@@ -144,10 +130,9 @@ public final class GraphPlanner implements Planner {
         return Optional.of(answer);
     }
 
-    private static ChatRequest planRequest(
-            PlanningContext context, List<ChatMessage> feedback, Optional<PlanningContext.Prefetch> prefetch) {
+    private static ChatRequest planRequest(PlanningContext context, List<ChatMessage> feedback) {
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(planInstructions(context, prefetch)));
+        messages.add(SystemMessage.from(planInstructions(context)));
         context.conversation().stream()
                 .filter(m -> !(m instanceof SystemMessage))
                 .forEach(messages::add);
@@ -155,7 +140,7 @@ public final class GraphPlanner implements Planner {
         return ChatRequest.builder().messages(messages).build();
     }
 
-    static String planInstructions(PlanningContext context, Optional<PlanningContext.Prefetch> prefetch) {
+    static String planInstructions(PlanningContext context) {
         StringBuilder prompt = new StringBuilder(PLAN_HEADER).append('\n');
         if (!context.systemPrompt().isBlank()) {
             prompt.append(context.systemPrompt().strip()).append('\n');
@@ -176,15 +161,6 @@ public final class GraphPlanner implements Planner {
                     .append(tool.description() == null ? "" : tool.description());
             prompt.append(" Arguments schema: ").append(schemaJson(tool)).append('\n');
         }
-        prefetch.ifPresent(p -> prompt.append("A search is already running as step ")
-                .append(PREFETCH_REFERENCE)
-                .append(": ")
-                .append(p.step().tool())
-                .append(' ')
-                .append(p.step().arguments())
-                .append(". To use its result write \"${")
-                .append(PREFETCH_REFERENCE)
-                .append("}\" instead of planning that search again.\n"));
         return prompt.toString();
     }
 
@@ -294,9 +270,6 @@ public final class GraphPlanner implements Planner {
         }
 
         private void dispatch(PlanLine.StepLine line, String modelCallId) {
-            if (line.dependsOn().contains(PREFETCH_REFERENCE) && !planIds.containsKey(PREFETCH_REFERENCE)) {
-                context.prefetchUsed();
-            }
             String id = prefix + line.id();
             planIds.put(line.id(), id);
             Step step = new Step(

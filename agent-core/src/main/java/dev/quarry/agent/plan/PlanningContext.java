@@ -8,7 +8,6 @@ import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.tool.ToolRegistry;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,7 +29,8 @@ public interface PlanningContext {
     ToolRegistry tools();
 
     /**
-     * Calls the model. Every step result awaited since the previous call is recorded as this call's input
+     * Calls the model through the run's model chain (limits, trace, usage, the agent's interceptors,
+     * deadline, retry). Every step result awaited since the previous call is recorded as this call's input
      * in the trace.
      *
      * @param purpose a short label for the trace ({@code plan}, {@code join}, {@code turn})
@@ -59,9 +59,15 @@ public interface PlanningContext {
     /**
      * Schedules a step planned by the model call {@code plannedBy}; it starts when its dependencies are done.
      *
-     * @throws dev.quarry.agent.LimitExceededException when the run's step limit is reached
+     * @throws dev.quarry.agent.error.LimitExceededException when the run's step limit is reached
      */
     CompletableFuture<StepResult> submit(Step step, String plannedBy);
+
+    /**
+     * A step id for this run: {@code wanted} when no step of the run has it yet, otherwise {@code wanted}
+     * with a suffix. A model may reuse a tool-call id in a later turn; step ids stay unique.
+     */
+    String uniqueStepId(String wanted);
 
     /**
      * Records a step that cannot run at all (its arguments are not JSON), so it appears in the run's
@@ -71,29 +77,6 @@ public interface PlanningContext {
 
     /** Waits for the steps, in order, within the run's deadline. */
     List<StepResult> await(List<CompletableFuture<StepResult>> steps);
-
-    /**
-     * The retrieval prefetch of this run, the first time it is asked for: a search for the task itself that
-     * started with the first model call. Planners offer it to the model so the search need not be repeated.
-     * Empty when prefetch is off or was already taken.
-     */
-    default Optional<Prefetch> takePrefetch() {
-        return Optional.empty();
-    }
-
-    /**
-     * Records that the model was given the prefetched result (in its conversation, or as a plan reference
-     * it used), so the prefetch's citations count among the answer's sources.
-     */
-    default void prefetchUsed() {}
-
-    /**
-     * A search started before the model asked for it.
-     *
-     * @param step the search step (id {@code prefetch}, tool {@code search}, argument {@code query})
-     * @param result its result, complete or still running
-     */
-    record Prefetch(Step step, CompletableFuture<StepResult> result) {}
 
     /** A model call's response and its id in the trace. */
     record ModelTurn(String id, ChatResponse response) {}

@@ -9,7 +9,7 @@ import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * independent steps. With a streaming model each call is dispatched the moment its arguments are complete
  * in the stream, while the model is still writing the rest of the turn. Results go back to the model in
  * the order it asked for them. The run ends when a turn asks for no tool.
+ *
+ * <p>Each call becomes a step whose id is the model's tool-call id, made unique within the run when the
+ * model reuses an id (in a later turn, or twice in one turn): every call runs and gets its own result.
  */
 public final class ToolUsePlanner implements Planner {
 
@@ -29,61 +32,22 @@ public final class ToolUsePlanner implements Planner {
                 .messages(List.copyOf(context.conversation()))
                 .toolSpecifications(context.tools().specifications())
                 .build();
-        Map<String, CompletableFuture<StepResult>> dispatched = new LinkedHashMap<>();
+        TurnCalls dispatched = new TurnCalls(context);
         PlanningContext.ModelTurn turn = context.stream(
-                "turn",
-                request,
-                (modelCallId, call) -> {
-                    if (call.id() != null && !call.id().isBlank()) {
-                        synchronized (dispatched) {
-                            dispatched.computeIfAbsent(call.id(), id -> dispatch(context, call, id, modelCallId));
-                        }
-                    }
-                },
-                (modelCallId, text) -> {});
+                "turn", request, (modelCallId, call) -> dispatched.streamed(call, modelCallId), (id, text) -> {});
         AiMessage message = turn.response().aiMessage();
-        Optional<PlanningContext.Prefetch> prefetch =
-                context.takePrefetch().filter(p -> message.hasToolExecutionRequests() && !asksFor(message, p.step()));
+        context.conversation().add(message);
         if (!message.hasToolExecutionRequests()) {
-            context.conversation().add(message);
             return Optional.of(message.text() == null ? "" : message.text());
         }
         List<CompletableFuture<StepResult>> ordered = new ArrayList<>();
         int position = 0;
         for (ToolExecutionRequest call : message.toolExecutionRequests()) {
-            position++;
-            boolean named = call.id() != null && !call.id().isBlank();
-            String id = named ? call.id() : turn.id() + "-call-" + position;
-            synchronized (dispatched) {
-                ordered.add(dispatched.computeIfAbsent(id, ignored -> dispatch(context, call, id, turn.id())));
-            }
-        }
-        List<ToolExecutionRequest> calls = new ArrayList<>(message.toolExecutionRequests());
-        if (prefetch.isPresent()) {
-            // Offer the prefetched search as if the model had asked for it in this turn: it already ran.
-            ordered.add(prefetch.get().result());
-            calls.add(ToolExecutionRequest.builder()
-                    .id(prefetch.get().step().id())
-                    .name(prefetch.get().step().tool())
-                    .arguments(prefetch.get().step().arguments().toString())
-                    .build());
+            ordered.add(dispatched.inResponse(call, ++position, turn.id()));
         }
         List<StepResult> results = context.await(ordered);
-        if (prefetch.isPresent() && !results.getLast().status().succeeded()) {
-            results = results.subList(0, results.size() - 1);
-            calls.removeLast();
-        } else if (prefetch.isPresent()) {
-            context.prefetchUsed();
-        }
-        context.conversation()
-                .add(
-                        calls.size() == message.toolExecutionRequests().size()
-                                ? message
-                                : message.text() == null
-                                        ? AiMessage.from(calls)
-                                        : AiMessage.from(message.text(), calls));
         for (int i = 0; i < results.size(); i++) {
-            ToolExecutionRequest call = calls.get(i);
+            ToolExecutionRequest call = message.toolExecutionRequests().get(i);
             StepResult result = results.get(i);
             context.conversation()
                     .add(ToolExecutionResultMessage.builder()
@@ -96,17 +60,38 @@ public final class ToolUsePlanner implements Planner {
         return Optional.empty();
     }
 
-    /** Whether the turn already asks for the very call the prefetch made (deduplication then serves it). */
-    private static boolean asksFor(AiMessage message, Step step) {
-        return message.toolExecutionRequests().stream()
-                .anyMatch(call -> call.name().equals(step.tool())
-                        && ToolCalls.arguments(call)
-                                .filter(step.arguments()::equals)
-                                .isPresent());
+    /**
+     * The calls of one turn: those dispatched while streaming, matched in order to the calls of the final
+     * response (by id, the n-th occurrence of an id to the n-th dispatch of it).
+     */
+    private static final class TurnCalls {
+        private final PlanningContext context;
+        private final Map<String, List<CompletableFuture<StepResult>>> streamed = new HashMap<>();
+        private final Map<String, Integer> taken = new HashMap<>();
+
+        TurnCalls(PlanningContext context) {
+            this.context = context;
+        }
+
+        synchronized void streamed(ToolExecutionRequest call, String modelCallId) {
+            if (call.id() != null && !call.id().isBlank()) {
+                streamed.computeIfAbsent(call.id(), id -> new ArrayList<>())
+                        .add(dispatch(context, call, call.id(), modelCallId));
+            }
+        }
+
+        synchronized CompletableFuture<StepResult> inResponse(ToolExecutionRequest call, int position, String turnId) {
+            boolean named = call.id() != null && !call.id().isBlank();
+            String id = named ? call.id() : turnId + "-call-" + position;
+            int index = taken.merge(id, 1, Integer::sum) - 1;
+            List<CompletableFuture<StepResult>> early = streamed.getOrDefault(id, List.of());
+            return index < early.size() ? early.get(index) : dispatch(context, call, id, turnId);
+        }
     }
 
     private static CompletableFuture<StepResult> dispatch(
-            PlanningContext context, ToolExecutionRequest call, String id, String plannedBy) {
+            PlanningContext context, ToolExecutionRequest call, String wantedId, String plannedBy) {
+        String id = context.uniqueStepId(wantedId);
         Optional<ObjectNode> arguments = ToolCalls.arguments(call);
         if (arguments.isEmpty()) {
             return context.reject(StepResult.rejected(

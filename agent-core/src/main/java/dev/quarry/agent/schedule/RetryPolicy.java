@@ -1,5 +1,6 @@
 package dev.quarry.agent.schedule;
 
+import dev.quarry.agent.error.ConfigurationException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,10 +20,11 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     public RetryPolicy {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            throw new ConfigurationException("RetryPolicy.maxAttempts must be >= 1, was " + maxAttempts);
         }
-        if (initialBackoff.isNegative() || maxBackoff.isNegative()) {
-            throw new IllegalArgumentException("backoff must not be negative");
+        if (initialBackoff == null || maxBackoff == null || initialBackoff.isNegative() || maxBackoff.isNegative()) {
+            throw new ConfigurationException("RetryPolicy backoffs must be given and not negative, were "
+                    + initialBackoff + " and " + maxBackoff);
         }
     }
 

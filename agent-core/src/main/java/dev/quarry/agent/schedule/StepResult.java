@@ -28,7 +28,8 @@ public record StepResult(
         citations = List.copyOf(citations);
     }
 
-    static StepResult of(Step step, ToolResult result, int attempts) {
+    /** The result of a tool call that ran (an interceptor answering from a cache may use it too). */
+    public static StepResult of(Step step, ToolResult result, int attempts) {
         return new StepResult(
                 step.id(),
                 step.tool(),
@@ -54,6 +55,10 @@ public record StepResult(
     /** Whether the model should read this as an error. */
     public boolean isError() {
         return !status.succeeded();
+    }
+
+    StepResult withAttempts(int count) {
+        return new StepResult(stepId, tool, status, text, citations, count, deduplicated);
     }
 
     StepResult sharedAs(String otherStepId) {

@@ -1,64 +1,52 @@
 package dev.quarry.agent.schedule;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.quarry.agent.DeadlineExceededException;
-import dev.quarry.agent.RunCancelledException;
+import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.error.RunCancelledException;
 import dev.quarry.agent.tool.ArgumentValidator;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolContext;
-import dev.quarry.agent.tool.ToolException;
+import dev.quarry.agent.tool.ToolModels;
 import dev.quarry.agent.tool.ToolRegistry;
-import dev.quarry.agent.tool.ToolResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a graph of steps eagerly: each step starts on its own virtual thread the moment the steps it depends
- * on have finished. It enforces a global and a per-tool concurrency limit, each tool's timeout, the run's
- * deadline, bounded retries of idempotent tools on transient failures, and executes identical calls
- * (same tool, same resolved arguments) once per run. It knows nothing about models.
+ * Runs a graph of steps eagerly: each step starts the moment the steps it depends on have finished, and
+ * passes through the {@link StepInterceptor} chain to its tool. The scheduler owns the graph (dependencies,
+ * reference resolution, the global and per-tool concurrency limits, cancellation); everything around a
+ * single call (deduplication, approval, truncation, retry, timeout) is an interceptor. It knows nothing
+ * about models.
  *
  * <p>A {@link Run} is the lifetime of one agent run: steps are {@linkplain Run#submit submitted} to it,
  * possibly while earlier ones are running (streaming planners submit as the model writes), and
- * {@linkplain Run#close closing} it cancels and joins every thread it started, so nothing outlives the run.
+ * {@linkplain Run#close closing} it cancels everything still running.
  *
  * <p>A scheduler is thread-safe and meant to be shared by many runs; its limits apply across them.
  */
 public final class StepScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(StepScheduler.class);
-    private static final ObjectMapper CANONICAL =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private final Semaphore global;
+    /** How long {@link Run#close} waits for interrupted tools to end before it leaves them behind. */
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private final int maxConcurrency;
-    private final Map<String, Semaphore> perTool = new ConcurrentHashMap<>();
+    private final ToolThreads toolThreads;
     private final RetryPolicy retry;
+    private final ApprovalGate approval;
     private final List<StepInterceptor> interceptors;
     private final List<StepListener> listeners;
     private final boolean deduplicate;
@@ -66,8 +54,9 @@ public final class StepScheduler {
 
     private StepScheduler(Builder builder) {
         this.maxConcurrency = builder.maxConcurrency;
-        this.global = new Semaphore(builder.maxConcurrency, true);
+        this.toolThreads = new ToolThreads(builder.maxConcurrency);
         this.retry = builder.retry;
+        this.approval = new ApprovalGate(builder.approvalHandler);
         this.interceptors = List.copyOf(builder.interceptors);
         this.listeners = List.copyOf(builder.listeners);
         this.deduplicate = builder.deduplicate;
@@ -88,19 +77,20 @@ public final class StepScheduler {
      *
      * @param runId identifier used in listeners, tool contexts and thread names
      * @param tools the tools steps may call
-     * @param deadlineNanos {@link System#nanoTime()} value after which nothing new starts and waits end
-     * @param model the run's model, offered to tools through {@link ToolContext#model()}; may be null
-     * @param extraListeners listeners for this run only (a trace)
+     * @param deadline after it nothing new starts and waits end
+     * @param models the model lent to tools through {@link ToolContext#model()}
+     * @param extraListeners listeners for this run only (a trace); they are told before the scheduler's
      */
     public Run open(
-            String runId, ToolRegistry tools, long deadlineNanos, ChatModel model, List<StepListener> extraListeners) {
-        return new Run(runId, tools, deadlineNanos, model, extraListeners);
+            String runId, ToolRegistry tools, Deadline deadline, ToolModels models, List<StepListener> extraListeners) {
+        return new Run(runId, tools, deadline, models, extraListeners);
     }
 
     /** Configures a {@link StepScheduler}. */
     public static final class Builder {
         private int maxConcurrency = 256;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private ApprovalHandler approvalHandler = ApprovalHandler.denyAll();
         private final List<StepInterceptor> interceptors = new ArrayList<>();
         private final List<StepListener> listeners = new ArrayList<>();
         private boolean deduplicate = true;
@@ -108,29 +98,32 @@ public final class StepScheduler {
 
         private Builder() {}
 
-        /** Most steps running at once across all runs; default 256. */
+        /** Most tool calls running at once across all runs; default 256. */
         public Builder maxConcurrency(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrency must be >= 1");
-            }
             this.maxConcurrency = max;
             return this;
         }
 
         /** Retries of idempotent tools on transient failures; default 3 attempts. */
         public Builder retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry);
+            this.retry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 
-        /** Adds an interceptor; interceptors run in the order added, outermost first. */
+        /** Decides on side-effecting calls; the default refuses them all. */
+        public Builder approvalHandler(ApprovalHandler handler) {
+            this.approvalHandler = Objects.requireNonNull(handler, "approvalHandler");
+            return this;
+        }
+
+        /** Adds an interceptor after the approval gate; users' interceptors run in the order added. */
         public Builder interceptor(StepInterceptor interceptor) {
-            interceptors.add(Objects.requireNonNull(interceptor));
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 
         public Builder listener(StepListener listener) {
-            listeners.add(Objects.requireNonNull(listener));
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -142,14 +135,18 @@ public final class StepScheduler {
 
         /** Tool output longer than this is cut, with a marker saying so; default 20,000 characters. */
         public Builder maxResultChars(int max) {
-            if (max < 100) {
-                throw new IllegalArgumentException("maxResultChars must be >= 100");
-            }
             this.maxResultChars = max;
             return this;
         }
 
+        /** @throws ConfigurationException for a limit out of range (the message names it) */
         public StepScheduler build() {
+            if (maxConcurrency < 1) {
+                throw new ConfigurationException("maxConcurrency must be >= 1, was " + maxConcurrency);
+            }
+            if (maxResultChars < 100) {
+                throw new ConfigurationException("maxResultChars must be >= 100, was " + maxResultChars);
+            }
             return new StepScheduler(this);
         }
     }
@@ -158,32 +155,52 @@ public final class StepScheduler {
     public final class Run implements AutoCloseable {
         private final String runId;
         private final ToolRegistry tools;
-        private final long deadlineNanos;
-        private final ChatModel model;
+        private final Deadline deadline;
         private final List<StepListener> runListeners;
         private final ExecutorService executor;
+        private final RunningAttempts running = new RunningAttempts();
+        private final ToolExecution execution;
+        private final StepInterceptor.Chain chain;
         private final Map<String, CompletableFuture<StepResult>> futures = new ConcurrentHashMap<>();
-        private final Map<String, CompletableFuture<StepResult>> calls = new ConcurrentHashMap<>();
         private volatile boolean closed;
 
-        private Run(String runId, ToolRegistry tools, long deadlineNanos, ChatModel model, List<StepListener> extra) {
+        private Run(String runId, ToolRegistry tools, Deadline deadline, ToolModels models, List<StepListener> extra) {
             this.runId = runId;
             this.tools = tools;
-            this.deadlineNanos = deadlineNanos;
-            this.model = model;
-            List<StepListener> all = new ArrayList<>(listeners);
-            all.addAll(extra);
+            this.deadline = deadline;
+            List<StepListener> all = new ArrayList<>(extra);
+            all.addAll(listeners);
             this.runListeners = List.copyOf(all);
             this.executor = Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("quarry-" + runId + "-", 0).factory());
+            this.execution =
+                    new ToolExecution(toolThreads, running, stepId -> ToolContext.of(runId, stepId, models, executor));
+            List<StepInterceptor> order = new ArrayList<>();
+            if (deduplicate) {
+                order.add(new Deduplication());
+            }
+            order.add(approval);
+            order.addAll(interceptors);
+            order.add(new OutputTruncation(maxResultChars));
+            order.add(new StepRetry(retry, running));
+            this.chain = link(order, 0, execution);
+        }
+
+        private static StepInterceptor.Chain link(List<StepInterceptor> order, int index, StepInterceptor.Chain last) {
+            if (index == order.size()) {
+                return last;
+            }
+            StepInterceptor interceptor = order.get(index);
+            StepInterceptor.Chain next = link(order, index + 1, last);
+            return call -> interceptor.intercept(call, next);
         }
 
         public String runId() {
             return runId;
         }
 
-        public long deadlineNanos() {
-            return deadlineNanos;
+        public Deadline deadline() {
+            return deadline;
         }
 
         /**
@@ -191,6 +208,7 @@ public final class StepScheduler {
          * none). A dependency on an id never submitted makes the step {@link StepStatus#SKIPPED}.
          *
          * @throws IllegalArgumentException if a step with this id was already submitted
+         * @throws IllegalStateException if the run is closed
          */
         public CompletableFuture<StepResult> submit(Step step) {
             if (closed) {
@@ -220,6 +238,11 @@ public final class StepScheduler {
             return future;
         }
 
+        /** Whether a step with this id was submitted to the run. */
+        public boolean contains(String stepId) {
+            return futures.containsKey(stepId);
+        }
+
         private void register(Step step, CompletableFuture<StepResult> future) {
             if (futures.putIfAbsent(step.id(), future) != null) {
                 throw new IllegalArgumentException("step id " + step.id() + " was already used in run " + runId);
@@ -229,65 +252,28 @@ public final class StepScheduler {
         /** Submits the steps and waits for all of them; results in the order of {@code steps}. */
         public List<StepResult> execute(List<Step> steps) {
             Map<String, CompletableFuture<StepResult>> byId = new HashMap<>();
-            for (Step step : topologicalOrder(steps)) {
+            for (Step step : TopologicalOrder.of(steps)) {
                 byId.put(step.id(), submit(step));
             }
             return await(steps.stream().map(s -> byId.get(s.id())).toList());
         }
 
         /**
-         * The steps with each one's listed dependencies before it (Kahn's algorithm, linear in steps and edges);
-         * steps on a cycle come last, in their given order, and fail when submitted.
-         */
-        private static List<Step> topologicalOrder(List<Step> steps) {
-            Map<String, Integer> unmet = new HashMap<>();
-            Map<String, List<Step>> dependents = new HashMap<>();
-            Set<String> listed = new HashSet<>();
-            steps.forEach(s -> listed.add(s.id()));
-            for (Step step : steps) {
-                int count = 0;
-                for (String dependency : new HashSet<>(step.dependsOn())) {
-                    if (listed.contains(dependency)) {
-                        count++;
-                        dependents
-                                .computeIfAbsent(dependency, d -> new ArrayList<>())
-                                .add(step);
-                    }
-                }
-                unmet.put(step.id(), count);
-            }
-            List<Step> order = new ArrayList<>(steps.size());
-            ArrayDeque<Step> ready = new ArrayDeque<>();
-            steps.stream().filter(s -> unmet.get(s.id()) == 0).forEach(ready::add);
-            Set<String> emitted = new HashSet<>();
-            while (!ready.isEmpty()) {
-                Step step = ready.poll();
-                order.add(step);
-                emitted.add(step.id());
-                for (Step dependent : dependents.getOrDefault(step.id(), List.of())) {
-                    if (unmet.merge(dependent.id(), -1, Integer::sum) == 0) {
-                        ready.add(dependent);
-                    }
-                }
-            }
-            steps.stream().filter(s -> !emitted.contains(s.id())).forEach(order::add);
-            return order;
-        }
-
-        /**
-         * Waits for the futures in order, until the run's deadline.
+         * Waits for the futures in order. Either every result is in before the run's deadline, or this throws:
+         * a result list never holds a step cut short by the deadline.
          *
-         * @throws DeadlineExceededException the deadline passed first (the run is then cancelled)
+         * @throws dev.quarry.agent.error.DeadlineExceededException the deadline passed first (the run is then
+         *     cancelled)
          * @throws RunCancelledException the waiting thread was interrupted (the run is then cancelled)
          */
         public List<StepResult> await(List<CompletableFuture<StepResult>> submitted) {
             List<StepResult> results = new ArrayList<>(submitted.size());
             for (CompletableFuture<StepResult> future : submitted) {
                 try {
-                    results.add(future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    results.add(future.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS));
                 } catch (TimeoutException e) {
                     cancel();
-                    throw new DeadlineExceededException("run " + runId + " passed its deadline waiting for steps");
+                    throw deadline.exceeded("waiting for steps");
                 } catch (InterruptedException e) {
                     cancel();
                     Thread.currentThread().interrupt();
@@ -296,6 +282,10 @@ public final class StepScheduler {
                     throw new IllegalStateException("step future failed unexpectedly", e.getCause());
                 }
             }
+            if (deadline.passed()) {
+                cancel();
+                throw deadline.exceeded("waiting for steps");
+            }
             return results;
         }
 
@@ -303,15 +293,27 @@ public final class StepScheduler {
         public void cancel() {
             closed = true;
             executor.shutdownNow();
+            execution.cancel();
         }
 
-        /** Cancels what is still running and waits for every thread of the run to end. */
+        /**
+         * Cancels what is still running and waits briefly for the interrupted tools to end. A tool that ignores
+         * interruption is left to finish on its own thread (logged); it keeps its concurrency permits until
+         * it does, so limits stay true, but it does not hold up the run.
+         */
         @Override
         public void close() {
             cancel();
             try {
-                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warn("run {}: a tool ignored interruption and is still running after 10 s", runId);
+                long end = System.nanoTime() + CLOSE_GRACE_NANOS;
+                boolean stepsEnded = executor.awaitTermination(CLOSE_GRACE_NANOS, TimeUnit.NANOSECONDS);
+                boolean toolsEnded = running.awaitNone(Math.max(0, end - System.nanoTime()));
+                if (!stepsEnded || !toolsEnded) {
+                    LOG.warn(
+                            "run {}: {} tool call(s) ignored interruption and still run; their permits are released"
+                                    + " when they end",
+                            runId,
+                            running.total());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -366,200 +368,7 @@ public final class StepScheduler {
                                 + ". Correct them and call the tool again.",
                         0);
             }
-            StepInterceptor.StepCall call = new StepInterceptor.StepCall(runId, resolved, tool.get());
-            return deduplicate ? once(call) : chain(0).proceed(call);
-        }
-
-        private StepResult once(StepInterceptor.StepCall call) throws InterruptedException {
-            String key = call.tool().name() + " " + canonical(call.arguments());
-            CompletableFuture<StepResult> mine = new CompletableFuture<>();
-            CompletableFuture<StepResult> first = calls.putIfAbsent(key, mine);
-            if (first != null) {
-                try {
-                    return first.get().sharedAs(call.step().id());
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("shared step failed unexpectedly", e.getCause());
-                }
-            }
-            try {
-                StepResult result = chain(0).proceed(call);
-                mine.complete(result);
-                return result;
-            } catch (InterruptedException | RuntimeException e) {
-                mine.complete(StepResult.failed(call.step(), StepStatus.CANCELLED, "Stopped: " + e, 0));
-                throw e;
-            }
-        }
-
-        private StepInterceptor.Chain chain(int index) {
-            if (index == interceptors.size()) {
-                return this::callTool;
-            }
-            return call -> interceptors.get(index).intercept(call, chain(index + 1));
-        }
-
-        private StepResult callTool(StepInterceptor.StepCall call) throws InterruptedException {
-            Tool tool = call.tool();
-            Semaphore toolLimit = perTool.computeIfAbsent(
-                    tool.name(), name -> new Semaphore(Math.min(tool.policy().maxConcurrency(), 1 << 20), true));
-            global.acquire();
-            try {
-                toolLimit.acquire();
-                try {
-                    return attempts(call);
-                } finally {
-                    toolLimit.release();
-                }
-            } finally {
-                global.release();
-            }
-        }
-
-        private StepResult attempts(StepInterceptor.StepCall call) throws InterruptedException {
-            Step step = call.step();
-            Tool tool = call.tool();
-            int maxAttempts = tool.policy().idempotent() ? retry.maxAttempts() : 1;
-            StepResult last = null;
-            for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-                long remaining = deadlineNanos - System.nanoTime();
-                if (remaining <= 0) {
-                    return StepResult.failed(
-                            step, StepStatus.CANCELLED, "Not run: the run's deadline passed.", attempt - 1);
-                }
-                long timeout = tool.policy().timeout().toNanos();
-                boolean deadlineBound = remaining < timeout;
-                ToolContext context = new RunToolContext(step.id());
-                Future<ToolResult> running = executor.submit(() -> tool.execute(step.arguments(), context));
-                boolean transientFailure;
-                try {
-                    return capped(StepResult.of(
-                            step, running.get(Math.min(timeout, remaining), TimeUnit.NANOSECONDS), attempt));
-                } catch (TimeoutException e) {
-                    running.cancel(true);
-                    if (deadlineBound) {
-                        return StepResult.failed(
-                                step,
-                                StepStatus.CANCELLED,
-                                "Stopped: the run's deadline passed while it ran.",
-                                attempt);
-                    }
-                    last = StepResult.failed(
-                            step,
-                            StepStatus.TIMED_OUT,
-                            "The tool " + tool.name() + " did not finish within "
-                                    + tool.policy().timeout().toMillis() + " ms"
-                                    + (attempt > 1 ? " (" + attempt + " attempts)" : "") + ".",
-                            attempt);
-                    transientFailure = true;
-                } catch (InterruptedException e) {
-                    running.cancel(true);
-                    throw e;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (closed || cause instanceof InterruptedException) {
-                        return StepResult.failed(
-                                step, StepStatus.CANCELLED, "Stopped: the run was cancelled.", attempt);
-                    }
-                    last = StepResult.failed(
-                            step,
-                            StepStatus.FAILED,
-                            "The tool " + tool.name() + " failed: " + describe(cause),
-                            attempt);
-                    transientFailure = isTransient(cause);
-                }
-                if (!transientFailure || attempt == maxAttempts) {
-                    return last;
-                }
-                long backoff = retry.backoffAfter(attempt).toNanos();
-                if (backoff >= deadlineNanos - System.nanoTime()) {
-                    return last;
-                }
-                TimeUnit.NANOSECONDS.sleep(backoff);
-            }
-            return last;
-        }
-
-        private StepResult capped(StepResult result) {
-            if (result.text().length() <= maxResultChars) {
-                return result;
-            }
-            int cut = result.text().length() - maxResultChars;
-            return new StepResult(
-                    result.stepId(),
-                    result.tool(),
-                    result.status(),
-                    result.text().substring(0, maxResultChars) + "\n[output truncated: " + cut
-                            + " more characters not shown]",
-                    result.citations(),
-                    result.attempts(),
-                    result.deduplicated());
-        }
-
-        private final class RunToolContext implements ToolContext {
-            private final String stepId;
-
-            RunToolContext(String stepId) {
-                this.stepId = stepId;
-            }
-
-            @Override
-            public String runId() {
-                return runId;
-            }
-
-            @Override
-            public String stepId() {
-                return stepId;
-            }
-
-            @Override
-            public Optional<ChatModel> model() {
-                return Optional.ofNullable(model);
-            }
-
-            @Override
-            public <T> List<T> parallel(List<? extends Callable<T>> tasks) throws Exception {
-                List<Future<T>> running = new ArrayList<>(tasks.size());
-                for (Callable<T> task : tasks) {
-                    running.add(executor.submit(task));
-                }
-                List<T> results = new ArrayList<>(running.size());
-                try {
-                    for (Future<T> future : running) {
-                        results.add(future.get());
-                    }
-                    return results;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    throw e;
-                } finally {
-                    running.forEach(f -> f.cancel(true));
-                }
-            }
-        }
-    }
-
-    private static boolean isTransient(Throwable cause) {
-        return (cause instanceof ToolException t && t.isTransient())
-                || cause instanceof IOException
-                || cause instanceof UncheckedIOException
-                || cause instanceof TimeoutException;
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return cause instanceof ToolException || message != null && !message.isBlank()
-                ? (cause instanceof ToolException ? "" : cause.getClass().getSimpleName() + ": ") + message
-                : cause.getClass().getSimpleName();
-    }
-
-    private static String canonical(ObjectNode arguments) {
-        try {
-            return CANONICAL.writeValueAsString(CANONICAL.convertValue(arguments, Object.class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise arguments", e);
+            return chain.proceed(new StepInterceptor.StepCall(runId, resolved, tool.get(), deadline));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.quarry.agent.tool;
 
+import dev.quarry.agent.error.ConfigurationException;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What the scheduler must know about a tool.
@@ -17,12 +17,11 @@ public record ToolPolicy(boolean sideEffecting, boolean idempotent, Duration tim
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public ToolPolicy {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("tool timeout must be positive");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new ConfigurationException("ToolPolicy.timeout must be a positive duration, was " + timeout);
         }
         if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("maxConcurrency must be >= 1");
+            throw new ConfigurationException("ToolPolicy.maxConcurrency must be >= 1, was " + maxConcurrency);
         }
     }
 

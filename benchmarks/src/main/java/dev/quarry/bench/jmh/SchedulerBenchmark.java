@@ -3,13 +3,16 @@ package dev.quarry.bench.jmh;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.quarry.agent.schedule.Deadline;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepScheduler;
 import dev.quarry.agent.tool.Tool;
+import dev.quarry.agent.tool.ToolModels;
 import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolRegistry;
 import dev.quarry.agent.tool.ToolResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,7 +86,7 @@ public class SchedulerBenchmark {
 
     private List<StepResult> execute(List<Step> steps) {
         try (StepScheduler.Run run =
-                scheduler.open("bench", tools, System.nanoTime() + TimeUnit.MINUTES.toNanos(5), null, List.of())) {
+                scheduler.open("bench", tools, Deadline.after(Duration.ofMinutes(5)), ToolModels.NONE, List.of())) {
             List<StepResult> results = run.execute(steps);
             if (!results.getLast().status().succeeded()) {
                 throw new IllegalStateException("a no-op step failed: " + results.getLast());

@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.quarry.agent.Agent;
+import dev.quarry.agent.Prefetch;
 import dev.quarry.agent.plan.Planner;
 
 /**
@@ -63,7 +64,10 @@ public enum Contender {
                     .answer();
         }
     },
-    /** (f) (e) with retrieval prefetch: a search for the task itself starts with the first model call. */
+    /**
+     * (f) (e) with the opt-in retrieval prefetch: a search for the task itself starts with the run, and its
+     * result is offered as context to a model call that starts after it finished.
+     */
     QUARRY_GRAPH_STREAMING_PREFETCH(
             "f", "Quarry GraphPlanner + streaming + prefetch", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
@@ -117,11 +121,11 @@ public enum Contender {
 
     private static Agent quarry(
             Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
-        Agent.Builder agent = Agent.builder()
-                .model(models.chat())
-                .planner(planner)
-                .toolsFrom(tools)
-                .prefetch(prefetch);
+        Agent.Builder agent =
+                Agent.builder().model(models.chat()).planner(planner).toolsFrom(tools);
+        if (prefetch) {
+            agent.prefetch(Prefetch.withArgument("search", "query"));
+        }
         if (streaming) {
             agent.streamingModel(models.streaming());
         }

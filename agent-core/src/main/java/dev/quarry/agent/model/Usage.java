@@ -1,4 +1,4 @@
-package dev.quarry.agent;
+package dev.quarry.agent.model;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param calls every model call, in order
  */
-public record Usage(List<ModelCall> calls) {
+public record Usage(List<Call> calls) {
 
     public Usage {
         calls = List.copyOf(calls);
@@ -25,7 +25,7 @@ public record Usage(List<ModelCall> calls) {
      * @param attempts requests sent (more than 1 after retries)
      * @param latency time from first request to response
      */
-    public record ModelCall(
+    public record Call(
             String id,
             long inputTokens,
             long outputTokens,
@@ -35,19 +35,19 @@ public record Usage(List<ModelCall> calls) {
             Duration latency) {}
 
     public long inputTokens() {
-        return calls.stream().mapToLong(ModelCall::inputTokens).sum();
+        return calls.stream().mapToLong(Call::inputTokens).sum();
     }
 
     public long outputTokens() {
-        return calls.stream().mapToLong(ModelCall::outputTokens).sum();
+        return calls.stream().mapToLong(Call::outputTokens).sum();
     }
 
     public long cacheReadTokens() {
-        return calls.stream().mapToLong(ModelCall::cacheReadTokens).sum();
+        return calls.stream().mapToLong(Call::cacheReadTokens).sum();
     }
 
     public long cacheWriteTokens() {
-        return calls.stream().mapToLong(ModelCall::cacheWriteTokens).sum();
+        return calls.stream().mapToLong(Call::cacheWriteTokens).sum();
     }
 
     public long totalTokens() {

@@ -8,10 +8,12 @@ import dev.langchain4j.model.bedrock.BedrockServiceTier;
 import dev.langchain4j.model.bedrock.BedrockStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.quarry.agent.ConfigurationException;
+import dev.quarry.agent.error.ConfigurationException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Claude on Amazon Bedrock, as the langchain4j {@link ChatModel} and {@link StreamingChatModel} an
@@ -35,7 +38,7 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  *   <li>Failures are translated into messages that say what to fix (credentials, region, IAM, model access).
  * </ul>
  */
-public final class ClaudeOnBedrock {
+public final class ClaudeOnBedrock implements AutoCloseable {
 
     /** Claude Sonnet 4.5 through the US cross-region inference profile. */
     public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -47,6 +50,7 @@ public final class ClaudeOnBedrock {
     private final Duration timeout;
     private final int maxConnections;
     private final BedrockChatRequestParameters parameters;
+    private final List<SdkAutoCloseable> clients = new CopyOnWriteArrayList<>();
 
     private ClaudeOnBedrock(Builder builder) {
         this.modelId = builder.modelId;
@@ -93,8 +97,10 @@ public final class ClaudeOnBedrock {
         if (endpointOverride != null) {
             client.endpointOverride(endpointOverride);
         }
+        BedrockRuntimeClient built = client.build();
+        clients.add(built);
         BedrockChatModel model = BedrockChatModel.builder()
-                .client(client.build())
+                .client(built)
                 .modelId(modelId)
                 .maxRetries(0)
                 .timeout(timeout)
@@ -113,13 +119,25 @@ public final class ClaudeOnBedrock {
         if (endpointOverride != null) {
             client.endpointOverride(endpointOverride);
         }
+        BedrockRuntimeAsyncClient built = client.build();
+        clients.add(built);
         BedrockStreamingChatModel model = BedrockStreamingChatModel.builder()
-                .client(client.build())
+                .client(built)
                 .modelId(modelId)
                 .timeout(timeout)
                 .defaultRequestParameters(parameters)
                 .build();
         return new ExplainedErrors.Streaming(model, modelId, region.id());
+    }
+
+    /**
+     * Closes the SDK clients of every model this factory made (their connection pools and threads); the
+     * models fail afterwards. Close it when the application stops using Bedrock.
+     */
+    @Override
+    public void close() {
+        clients.forEach(SdkAutoCloseable::close);
+        clients.clear();
     }
 
     private ClientOverrideConfiguration clientConfiguration() {
@@ -184,19 +202,19 @@ public final class ClaudeOnBedrock {
             return this;
         }
 
-        /** Most output tokens per call; default 4096. */
         /**
          * Most open connections per client (blocking and streaming each), the AWS SDK's default 50. Raise it when
          * more model calls than that run at once in one JVM, or calls wait for a free connection.
          */
         public Builder maxConnections(int maxConnections) {
             if (maxConnections < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+                throw new ConfigurationException("maxConnections must be at least 1, was " + maxConnections);
             }
             this.maxConnections = maxConnections;
             return this;
         }
 
+        /** Most output tokens per call; default 4096. */
         public Builder maxTokens(int maxTokens) {
             if (maxTokens < 1) {
                 throw new ConfigurationException("maxTokens must be >= 1");

@@ -3,22 +3,41 @@ package dev.quarry.agent.bedrock;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.model.bedrock.BedrockTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import dev.quarry.agent.ConfigurationException;
+import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.model.CacheTokenUsage;
 
 /**
  * Wraps the Bedrock models so a failure that needs the user's action says which action: missing
  * credentials, access denied, a model that is not enabled, an invalid request. Retriable failures pass
- * through unchanged, so the agent's retry policy still sees them.
+ * through unchanged, so the agent's retry policy still sees them. Bedrock's token usage is reported as a
+ * {@link CacheTokenUsage}, so the agent counts prompt-cache reads and writes.
  */
 final class ExplainedErrors {
 
     private ExplainedErrors() {}
+
+    /** The response with Bedrock's cache token counts in agent-core's {@link CacheTokenUsage}. */
+    static ChatResponse withCacheUsage(ChatResponse response) {
+        if (!(response.tokenUsage() instanceof BedrockTokenUsage bedrock)) {
+            return response;
+        }
+        CacheTokenUsage usage = new CacheTokenUsage(
+                bedrock.inputTokenCount(),
+                bedrock.outputTokenCount(),
+                bedrock.cacheReadInputTokens() == null ? 0 : bedrock.cacheReadInputTokens(),
+                bedrock.cacheWriteInputTokens() == null ? 0 : bedrock.cacheWriteInputTokens());
+        return ChatResponse.builder()
+                .aiMessage(response.aiMessage())
+                .metadata(response.metadata().toBuilder().tokenUsage(usage).build())
+                .build();
+    }
 
     static RuntimeException explain(RuntimeException error, String modelId, String region) {
         String message = String.valueOf(error.getMessage());
@@ -53,7 +72,7 @@ final class ExplainedErrors {
         @Override
         public ChatResponse doChat(ChatRequest request) {
             try {
-                return delegate.chat(request);
+                return withCacheUsage(delegate.chat(request));
             } catch (RuntimeException e) {
                 throw explain(e, modelId, region);
             }
@@ -83,7 +102,7 @@ final class ExplainedErrors {
 
                     @Override
                     public void onCompleteResponse(ChatResponse response) {
-                        handler.onCompleteResponse(response);
+                        handler.onCompleteResponse(withCacheUsage(response));
                     }
 
                     @Override

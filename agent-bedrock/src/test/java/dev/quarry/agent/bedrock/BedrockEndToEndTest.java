@@ -1,16 +1,22 @@
-package dev.quarry.agent;
+package dev.quarry.agent.bedrock;
 
-import static dev.quarry.agent.TestTools.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.Agent;
+import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.Limits;
+import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.error.DeadlineExceededException;
+import dev.quarry.agent.error.ModelCallException;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolPolicy;
@@ -45,10 +51,22 @@ class BedrockEndToEndTest {
     }
 
     static Tool weather() {
-        return tool(
-                "weather",
+        return weather(
+                (args, context) -> ToolResult.of("sunny in " + args.get("q").asText()));
+    }
+
+    static Tool weather(Tool.Body body) {
+        return Tool.of(
+                ToolSpecification.builder()
+                        .name("weather")
+                        .description("the weather in a city")
+                        .parameters(JsonObjectSchema.builder()
+                                .addStringProperty("q", "the city")
+                                .required("q")
+                                .build())
+                        .build(),
                 ToolPolicy.readOnly(),
-                args -> ToolResult.of("sunny in " + args.get("q").asText()));
+                body);
     }
 
     static final Turn TWO_CALLS = Turn.toolUse(
@@ -93,7 +111,7 @@ class BedrockEndToEndTest {
     @Test
     void runsParallelToolCallsThroughConverseStreamAndDispatchesBeforeTheStreamEnds() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        Tool recorded = tool("weather", ToolPolicy.readOnly(), args -> {
+        Tool recorded = weather((args, context) -> {
             events.add("tool started " + args.get("q").asText());
             return ToolResult.of("sunny in " + args.get("q").asText());
         });
@@ -144,6 +162,19 @@ class BedrockEndToEndTest {
                 });
             }
         };
+    }
+
+    @Test
+    void promptCacheReadsAndWritesAreCountedInUsage() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .turns(Turn.text("cached").withUsage(new Turn.Usage(100, 10, 50, 20)))
+                .start()) {
+            AgentResult result =
+                    Agent.builder().model(claude(simulator).chatModel()).build().run("hello");
+            assertThat(result.usage().cacheReadTokens()).isEqualTo(50);
+            assertThat(result.usage().cacheWriteTokens()).isEqualTo(20);
+            assertThat(result.usage().totalTokens()).isEqualTo(180);
+        }
     }
 
     @Test
@@ -203,8 +234,9 @@ class BedrockEndToEndTest {
         try (BedrockSimulator simulator =
                 BedrockSimulator.builder().faults(Fault.ACCESS_DENIED).start()) {
             Agent agent = Agent.builder().model(claude(simulator).chatModel()).build();
+            // a configuration error found during the call reaches the caller as itself, not wrapped
             assertThatThrownBy(() -> agent.run("hello"))
-                    .isInstanceOf(ModelCallException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("bedrock:InvokeModel");
             assertThat(simulator.requests()).hasSize(1);
         }
@@ -227,7 +259,7 @@ class BedrockEndToEndTest {
                             .model(noCredentials.chatModel())
                             .build()
                             .run("hello"))
-                    .isInstanceOf(ModelCallException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("no AWS credentials found")
                     .hasMessageContaining("AWS_PROFILE")
                     .hasRootCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
@@ -239,7 +271,7 @@ class BedrockEndToEndTest {
                             .model(claude(simulator).chatModel())
                             .build()
                             .run("hello"))
-                    .isInstanceOf(ModelCallException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("Bedrock rejected the request");
             assertThat(simulator.requests()).hasSize(1);
         }

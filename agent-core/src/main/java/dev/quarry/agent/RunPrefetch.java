@@ -1,0 +1,85 @@
+package dev.quarry.agent;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.quarry.agent.model.ModelCall;
+import dev.quarry.agent.model.ModelInterceptor;
+import dev.quarry.agent.model.ModelResponse;
+import dev.quarry.agent.schedule.Step;
+import dev.quarry.agent.schedule.StepListener;
+import dev.quarry.agent.schedule.StepResult;
+import dev.quarry.agent.tool.Citation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@link Prefetch} of one run: its step and, as a model interceptor, the offer of its result to every
+ * planner call that starts after it succeeded (never waiting for it). It learns the result as a step
+ * listener, which the scheduler tells before anyone else.
+ */
+final class RunPrefetch implements ModelInterceptor, StepListener {
+
+    static final String STEP_ID = "prefetch";
+
+    private final Step step;
+    private volatile StepResult finished;
+    private volatile StepResult offered;
+
+    RunPrefetch(Prefetch prefetch, String task) {
+        this.step = Step.of(STEP_ID, prefetch.toolName(), prefetch.argumentsFor(task));
+    }
+
+    Step step() {
+        return step;
+    }
+
+    @Override
+    public void onFinish(String runId, Step finishedStep, StepResult result) {
+        if (finishedStep.id().equals(STEP_ID)) {
+            finished = result;
+        }
+    }
+
+    @Override
+    public ModelResponse intercept(ModelCall call, Chain chain) {
+        if (call.purpose().startsWith(RunChatModel.PURPOSE_PREFIX)) {
+            return chain.proceed(call);
+        }
+        StepResult done = finished;
+        if (offered == null && done != null && done.status().succeeded()) {
+            offered = done;
+        }
+        StepResult context = offered;
+        return chain.proceed(context == null ? call : call.withRequest(withContext(call.request(), context)));
+    }
+
+    private ChatRequest withContext(ChatRequest request, StepResult context) {
+        String text = Prefetch.CONTEXT_HEADING + " (" + step.tool() + " " + step.arguments()
+                + "; use it if it helps, and cite what you use by its labels):\n" + context.text();
+        List<ChatMessage> messages = new ArrayList<>(request.messages());
+        int system = -1;
+        for (int i = 0; i < messages.size() && system < 0; i++) {
+            if (messages.get(i) instanceof SystemMessage) {
+                system = i;
+            }
+        }
+        if (system < 0) {
+            messages.addFirst(SystemMessage.from(text));
+        } else {
+            messages.set(system, SystemMessage.from(((SystemMessage) messages.get(system)).text() + "\n\n" + text));
+        }
+        return request.toBuilder().messages(messages).build();
+    }
+
+    boolean isStep(String stepId) {
+        return STEP_ID.equals(stepId);
+    }
+
+    /** Whether the answer rests on this citation of the prefetch: it was offered and the answer names it. */
+    boolean usedBy(String answer, Citation citation) {
+        return offered != null
+                && !answer.isEmpty()
+                && (answer.contains(citation.label()) || answer.contains(citation.documentId()));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.quarry.agent.model;
+
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Built-in: records each finished call's tokens (input, output, prompt-cache reads and writes when the model
+ * reports them through {@link CacheTokenUsage}), attempts and latency in the run's {@link UsageLedger}.
+ */
+public final class UsageRecorder implements ModelInterceptor {
+
+    private final UsageLedger ledger;
+    private final Consumer<Usage.Call> onCall;
+
+    /**
+     * @param ledger where calls are recorded
+     * @param onCall told of each recorded call (the agent's listeners)
+     */
+    public UsageRecorder(UsageLedger ledger, Consumer<Usage.Call> onCall) {
+        this.ledger = ledger;
+        this.onCall = onCall;
+    }
+
+    @Override
+    public ModelResponse intercept(ModelCall call, Chain chain) {
+        long start = System.nanoTime();
+        ModelResponse response = chain.proceed(call);
+        Usage.Call usage = usageOf(call.id(), response, Duration.ofNanos(System.nanoTime() - start));
+        ledger.record(usage);
+        onCall.accept(usage);
+        return response;
+    }
+
+    static Usage.Call usageOf(String id, ModelResponse response, Duration latency) {
+        TokenUsage tokens = response.chatResponse().tokenUsage();
+        long input = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        long output = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        long cacheRead = tokens instanceof CacheTokenUsage cache ? cache.cacheReadTokens() : 0;
+        long cacheWrite = tokens instanceof CacheTokenUsage cache ? cache.cacheWriteTokens() : 0;
+        return new Usage.Call(id, input, output, cacheRead, cacheWrite, response.attempts(), latency);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.quarry.agent.schedule;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Built-in step interceptor: an idempotent tool whose attempt failed transiently (an I/O error, a transient
+ * {@link dev.quarry.agent.tool.ToolException}, a timeout) is tried again with backoff, within the policy's
+ * attempts and never past the run's deadline. It never starts an attempt while an earlier attempt of the same
+ * step is still running (a tool that ignored its interruption), so two copies of one call never run at once.
+ */
+final class StepRetry implements StepInterceptor {
+
+    private final RetryPolicy policy;
+    private final RunningAttempts running;
+
+    StepRetry(RetryPolicy policy, RunningAttempts running) {
+        this.policy = policy;
+        this.running = running;
+    }
+
+    @Override
+    public StepResult intercept(StepCall call, Chain chain) throws InterruptedException {
+        int maxAttempts = call.tool().policy().idempotent() ? policy.maxAttempts() : 1;
+        for (int attempt = 1; ; attempt++) {
+            StepResult result;
+            try {
+                return chain.proceed(call).withAttempts(attempt);
+            } catch (RetryableFailure failure) {
+                result = failure.result().withAttempts(attempt);
+            }
+            if (attempt >= maxAttempts || running.of(call.step().id()) > 0) {
+                return result;
+            }
+            long backoff = policy.backoffAfter(attempt).toNanos();
+            if (backoff >= call.deadline().remainingNanos()) {
+                return result;
+            }
+            TimeUnit.NANOSECONDS.sleep(backoff);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.quarry.agent.docs;
+
+import static dev.quarry.testkit.ScriptedChatModel.call;
+import static dev.quarry.testkit.ScriptedChatModel.toolCalls;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.quarry.agent.Agent;
+import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.tool.Tool;
+import dev.quarry.agent.tool.ToolPolicy;
+import dev.quarry.agent.tool.ToolResult;
+import dev.quarry.testkit.ScriptedChatModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The interceptors printed in docs/agent-core.md: the doc shows these very files, and they work. */
+class DocsExamplesTest {
+
+    static final Path DOC = Path.of("..", "docs", "agent-core.md");
+    static final Path SOURCES = Path.of("src", "test", "java", "dev", "quarry", "agent", "docs");
+
+    static void assertPrintedInTheGuide(String file) throws Exception {
+        String source = Files.readString(SOURCES.resolve(file));
+        String shown = source.substring(source.indexOf("/**")).strip();
+        assertThat(Files.readString(DOC)).contains(shown);
+        assertThat(shown.lines().count()).as("an example under 30 lines").isLessThan(30);
+    }
+
+    @Test
+    void theModelInterceptorOfTheGuideRedactsCardNumbers() throws Exception {
+        assertPrintedInTheGuide("RedactCardNumbers.java");
+        ScriptedChatModel model = ScriptedChatModel.replying(request ->
+                AiMessage.from("I read: " + ((UserMessage) request.messages().getLast()).singleText()));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .modelInterceptor(new RedactCardNumbers())
+                .build()
+                .run("Refund card 4111 1111 1111 1111 please");
+        assertThat(result.answer()).isEqualTo("I read: Refund card [card] please");
+    }
+
+    @Test
+    void theStepInterceptorOfTheGuideAuditsWhatRan() throws Exception {
+        assertPrintedInTheGuide("AuditLog.java");
+        Tool lookup = Tool.of(
+                ToolSpecification.builder()
+                        .name("lookup")
+                        .description("looks a word up")
+                        .parameters(JsonObjectSchema.builder()
+                                .addStringProperty("word")
+                                .required("word")
+                                .build())
+                        .build(),
+                ToolPolicy.readOnly(),
+                (arguments, context) -> ToolResult.of("a word"));
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                toolCalls(call("a", "lookup", "{\"word\":\"quarry\"}"), call("b", "lookup", "{\"word\":\"quarry\"}")),
+                AiMessage.from("done"));
+        AuditLog audit = new AuditLog();
+        Agent.builder().model(model).tool(lookup).stepInterceptor(audit).build().run("define quarry");
+        assertThat(audit.entries()).singleElement().asString().contains("lookup {\"word\":\"quarry\"} -> SUCCEEDED");
+    }
+}
