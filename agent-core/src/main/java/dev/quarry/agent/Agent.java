@@ -377,6 +377,16 @@ public final class Agent {
             return this;
         }
 
+        /**
+         * Whether tool bodies run on isolated platform threads (default true) or on virtual threads; see
+         * {@link StepScheduler.Builder#isolateTools}. Turn it off only for tools trusted to block on I/O alone
+         * and to stop when interrupted.
+         */
+        public Builder isolateTools(boolean isolate) {
+            steps.isolateTools(isolate);
+            return this;
+        }
+
         /** Longest silence between two events of a model stream before it counts as stalled; default 30 s. */
         public Builder streamIdleTimeout(Duration timeout) {
             if (given(timeout, "streamIdleTimeout")) {

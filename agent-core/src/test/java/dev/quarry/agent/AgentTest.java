@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.LimitExceededException;
 import dev.quarry.agent.schedule.ApprovalHandler;
+import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepStatus;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Policy;
@@ -174,6 +175,24 @@ class AgentTest {
     }
 
     @Test
+    void toolCallIdsReusedAcrossTurnsOrWithinATurnAllRunAndAnswerUnderTheirOwnIds() {
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                toolCalls(call("same", "echo", "{\"q\":\"1\"}"), call("same", "echo", "{\"q\":\"2\"}")),
+                toolCalls(call("same", "echo", "{\"q\":\"3\"}"), call("prefetch", "echo", "{\"q\":\"4\"}")),
+                AiMessage.from("done"));
+        AgentResult result =
+                Agent.builder().model(model).tool(echo("echo")).build().run("echo four times");
+        assertThat(result.answer()).isEqualTo("done");
+        assertThat(result.steps())
+                .extracting(StepResult::stepId)
+                .containsExactly("same", "same-2", "same-3", "prefetch");
+        assertThat(result.steps()).extracting(StepResult::text).containsExactly("echo:1", "echo:2", "echo:3", "echo:4");
+        assertThat(toolResults(model.requests().get(1)))
+                .extracting(ToolExecutionResultMessage::id)
+                .containsExactly("same", "same");
+    }
+
+    @Test
     void aRunMayUseOnlyItsAllowedTools() {
         ScriptedChatModel model =
                 ScriptedChatModel.turns(toolCalls(call("x", "secret", "{\"q\":\"leak\"}")), AiMessage.from("ok"));
@@ -193,6 +212,7 @@ class AgentTest {
 
     static class CityTools {
         @dev.langchain4j.agent.tool.Tool("Population of a city")
+        @Policy(sideEffecting = false)
         int population(@P("city name") String city) {
             return city.equals("Lyon") ? 520_000 : 340_000;
         }
@@ -202,6 +222,41 @@ class AgentTest {
         String book(@P("city") String city) {
             return "booked " + city;
         }
+    }
+
+    static class Payments {
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @dev.langchain4j.agent.tool.Tool("Pay an invoice")
+        String payInvoice(@P("invoice id") String invoice) throws java.io.IOException {
+            attempts.incrementAndGet();
+            throw new java.io.IOException("connection reset by the bank");
+        }
+    }
+
+    @Test
+    void aToolWithoutADeclaredPolicyNeedsApprovalAndIsNeverRetried() {
+        Payments payments = new Payments();
+        ScriptedChatModel refusedModel = ScriptedChatModel.turns(
+                toolCalls(call("p1", "payInvoice", "{\"invoice\":\"42\"}")), AiMessage.from("not paid"));
+        AgentResult refused =
+                Agent.builder().model(refusedModel).toolsFrom(payments).build().run("pay invoice 42");
+        assertThat(refused.steps().getFirst().status()).isEqualTo(StepStatus.REFUSED);
+        assertThat(refused.steps().getFirst().text()).contains("@Policy(sideEffecting = false)");
+        assertThat(payments.attempts).hasValue(0);
+
+        ScriptedChatModel approvedModel = ScriptedChatModel.turns(
+                toolCalls(call("p1", "payInvoice", "{\"invoice\":\"42\"}")), AiMessage.from("failed"));
+        AgentResult approved = Agent.builder()
+                .model(approvedModel)
+                .toolsFrom(payments)
+                .approvalHandler(ApprovalHandler.approveAll())
+                .build()
+                .run("pay invoice 42");
+        assertThat(approved.steps().getFirst().status()).isEqualTo(StepStatus.FAILED);
+        assertThat(payments.attempts)
+                .as("an I/O error of a side-effecting tool is not retried")
+                .hasValue(1);
     }
 
     @Test

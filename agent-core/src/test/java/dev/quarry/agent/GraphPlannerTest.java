@@ -165,4 +165,22 @@ class GraphPlannerTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void anAnswerLineThatWouldExpandPastTheBoundGoesToTheJoinerInstead() {
+        var big = tool("big", ToolPolicy.readOnly(), args -> ToolResult.of("x".repeat(10_000)));
+        String template = "$1 ".repeat(5_000);
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                AiMessage.from("{\"id\": 1, \"tool\": \"big\", \"args\": {\"q\": \"a\"}}\n{\"answer\": \""
+                        + template.strip() + "\"}"),
+                AiMessage.from("a short answer from the joiner"));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .planner(Planner.graph())
+                .tool(big)
+                .build()
+                .run("repeat it");
+        assertThat(result.answer()).isEqualTo("a short answer from the joiner");
+        assertThat(system(model.requests().get(1))).startsWith(GraphPlanner.JOIN_HEADER);
+    }
 }

@@ -268,6 +268,23 @@ class StepSchedulerTest {
     }
 
     @Test
+    void withoutIsolationToolsRunOnVirtualThreads() {
+        List<Boolean> virtual = Collections.synchronizedList(new ArrayList<>());
+        Tool where = tool("where", ToolPolicy.readOnly(), args -> {
+            virtual.add(Thread.currentThread().isVirtual());
+            return ToolResult.of("ok");
+        });
+        try (StepScheduler.Run run =
+                open(StepScheduler.builder().isolateTools(false).build(), where)) {
+            run.execute(List.of(Step.of("1", "where", q("a"))));
+        }
+        try (StepScheduler.Run run = open(StepScheduler.builder().build(), where)) {
+            run.execute(List.of(Step.of("1", "where", q("a"))));
+        }
+        assertThat(virtual).containsExactly(true, false);
+    }
+
+    @Test
     void waitingPastTheDeadlineCancelsTheRun() throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
         Tool block = tool("block", ToolPolicy.readOnly().withIdempotent(false), args -> {

@@ -354,6 +354,20 @@ public final class BedrockSimulator implements AutoCloseable {
                             .withBody(cut)
                             .build();
                 }
+                case STALLED_STREAM -> {
+                    byte[] bytes = streaming
+                            ? streamBytes(Turn.text("stalled"), inputTokens, 0)
+                            : "{\"output\": {\"message\": {\"role\": \"assistant\", \"content\": []}}}"
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    yield aResponse()
+                            .withStatus(200)
+                            .withHeader(
+                                    "Content-Type",
+                                    streaming ? "application/vnd.amazon.eventstream" : "application/json")
+                            .withBody(bytes)
+                            .withChunkedDribbleDelay(2, 120_000)
+                            .build();
+                }
                 default -> error(fault, fault.message());
             };
         }

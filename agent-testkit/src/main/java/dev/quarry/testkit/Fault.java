@@ -20,7 +20,12 @@ public enum Fault {
     /** 200 with a body that is not JSON. */
     MALFORMED_JSON(200, null, null),
     /** A ConverseStream response cut off in the middle (Converse: the connection is reset). */
-    TRUNCATED_STREAM(200, null, null);
+    TRUNCATED_STREAM(200, null, null),
+    /**
+     * A response that starts and then goes silent for a minute with the connection open (ConverseStream: the
+     * first events, then nothing; Converse: the headers, then nothing).
+     */
+    STALLED_STREAM(200, null, null);
 
     private final int status;
     private final String errorType;

@@ -8,6 +8,7 @@ import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolException;
+import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
 import dev.quarry.index.Hit;
 import dev.quarry.index.Retriever;
@@ -49,6 +50,12 @@ public final class SearchTool implements Tool {
                         .required("query")
                         .build())
                 .build();
+    }
+
+    /** It only reads: no approval needed, retried on transient failures. */
+    @Override
+    public ToolPolicy policy() {
+        return ToolPolicy.readOnly();
     }
 
     @Override

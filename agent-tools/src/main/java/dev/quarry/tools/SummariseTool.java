@@ -13,6 +13,7 @@ import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolException;
+import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
 import dev.quarry.index.Chunk;
 import dev.quarry.index.DocumentStore;
@@ -58,6 +59,12 @@ public final class SummariseTool implements Tool {
                         .required("document_ids")
                         .build())
                 .build();
+    }
+
+    /** It only reads: no approval needed, retried on transient failures. */
+    @Override
+    public ToolPolicy policy() {
+        return ToolPolicy.readOnly();
     }
 
     @Override

@@ -87,10 +87,8 @@ class ToolsTest {
         assertThat(result.steps().get(2).text()).contains("no document missing");
     }
 
-    @Test
-    void summariseMapsEveryChunkInParallelAndReducesOnce() {
-        AtomicInteger mapCalls = new AtomicInteger();
-        ScriptedChatModel model = ScriptedChatModel.replying(request -> {
+    static ScriptedChatModel summarisingModel(AtomicInteger mapCalls) {
+        return ScriptedChatModel.replying(request -> {
             String system = request.messages().stream()
                     .filter(m -> m instanceof SystemMessage)
                     .map(m -> ((SystemMessage) m).text())
@@ -106,6 +104,12 @@ class ToolsTest {
                     ? toolCalls(call("s", "summarise", "{\"document_ids\":[\"turbines\"],\"max_words\":40}"))
                     : AiMessage.from("summary given");
         });
+    }
+
+    @Test
+    void summariseMapsEveryChunkInParallelAndReducesOnce() {
+        AtomicInteger mapCalls = new AtomicInteger();
+        ScriptedChatModel model = summarisingModel(mapCalls);
         AgentResult result = agent(model, index).run("summarise turbines");
         StepResult summary = result.steps().getFirst();
         assertThat(summary.status()).isEqualTo(StepStatus.SUCCEEDED);
@@ -113,5 +117,33 @@ class ToolsTest {
         assertThat(chunks).isGreaterThan(1);
         assertThat(mapCalls.get()).isEqualTo(chunks);
         assertThat(summary.text()).startsWith("combined:").contains("[turbines#0[");
+    }
+
+    /** The model calls summarise makes are the run's: counted in its usage and bounded by its limits. */
+    @Test
+    void summarisesModelCallsCountAgainstTheRunsLimits() {
+        AtomicInteger mapCalls = new AtomicInteger();
+        AgentResult result = agent(summarisingModel(mapCalls), index).run("summarise turbines");
+        int chunks = result.steps().getFirst().citations().size();
+        assertThat(result.usage().modelCalls())
+                .as("2 planner calls, one per chunk, one reduce")
+                .isEqualTo(chunks + 3);
+
+        AtomicInteger limitedMapCalls = new AtomicInteger();
+        Agent limited = Agent.builder()
+                .model(summarisingModel(limitedMapCalls))
+                .tool(new SummariseTool(index))
+                .limits(dev.quarry.agent.Limits.DEFAULT.withMaxModelCalls(3))
+                .build();
+        // one planner call, then at most two of summarise's calls before the limit refuses the rest; the
+        // planner's next call is refused too, and the run ends with what it had
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limited.run("summarise turbines"))
+                .isInstanceOfSatisfying(dev.quarry.agent.error.LimitExceededException.class, e -> {
+                    AgentResult partial = e.partial(AgentResult.class).orElseThrow();
+                    assertThat(partial.usage().modelCalls()).isLessThanOrEqualTo(3);
+                    assertThat(partial.steps().getFirst().status()).isEqualTo(StepStatus.FAILED);
+                    assertThat(partial.steps().getFirst().text()).contains("limit of 3 model calls");
+                });
+        assertThat(limitedMapCalls.get()).isLessThanOrEqualTo(2);
     }
 }

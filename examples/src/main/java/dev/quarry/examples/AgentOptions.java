@@ -46,7 +46,7 @@ final class AgentOptions {
 
     @Option(
             names = "--docs",
-            defaultValue = "docs",
+            defaultValue = "${sys:quarry.docs:-docs}",
             description = "folder indexed on first use when the index is empty (default: ${DEFAULT-VALUE})")
     Path docs;
 
@@ -55,6 +55,7 @@ final class AgentOptions {
      * prints the answer, its sources and the run's figures.
      */
     void run(LuceneIndex luceneIndex, String task, List<Tool> extraTools, PrintWriter out) throws IOException {
+        checkTracePath();
         Map<String, String> environment = System.getenv();
         String chosen = resolvedModel(environment);
         AgentResult result = agent(luceneIndex, chosen, environment)
@@ -62,6 +63,22 @@ final class AgentOptions {
                 .build()
                 .run(task);
         report(result, chosen, out);
+    }
+
+    /** A --trace file that cannot be written is refused before the run, not after it. */
+    void checkTracePath() {
+        if (trace == null) {
+            return;
+        }
+        Path parent = trace.toAbsolutePath().getParent();
+        if (Files.isDirectory(trace)) {
+            throw new IllegalArgumentException(
+                    "--trace " + trace + " is a folder; give a file name such as trace.html");
+        }
+        if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+            throw new IllegalArgumentException(
+                    "--trace " + trace + ": the folder " + parent + " does not exist or cannot be written");
+        }
     }
 
     private String resolvedModel(Map<String, String> environment) {
@@ -109,23 +126,32 @@ final class AgentOptions {
         return builder;
     }
 
-    /** Opens the index, first indexing {@code --docs} if it is empty. */
+    /**
+     * Opens the index to read, first indexing {@code --docs} when there is no index yet or it is empty (the
+     * only write an agent command makes).
+     */
     LuceneIndex openIndexed(PrintWriter out) {
-        LuceneIndex opened = index.open();
-        if (opened.stats().documents() == 0) {
-            out.println("The index is empty; indexing " + docs + " first.");
-            IndexCommand.Ingest.folder(opened, docs, List.of(), List.of(), out, false);
+        if (LuceneIndex.exists(index.index)) {
+            LuceneIndex opened = index.openForReading();
+            if (opened.stats().documents() > 0) {
+                return opened;
+            }
+            opened.close();
         }
-        return opened;
+        try (LuceneIndex writable = index.open()) {
+            out.println("The index is empty; indexing " + docs + " first.");
+            IndexCommand.Ingest.folder(writable, docs, List.of(), List.of(), out, false);
+        }
+        return index.openForReading();
     }
 
     private void report(AgentResult result, String modelName, PrintWriter out) throws IOException {
-        out.println(result.answer());
+        out.println(TerminalText.clean(result.answer()));
         if (!result.citations().isEmpty()) {
             out.println();
             out.println("Sources:");
             for (Citation citation : result.citations()) {
-                out.println("  [" + citation.label() + "] " + citation.title());
+                out.println("  [" + TerminalText.clean(citation.label()) + "] " + TerminalText.clean(citation.title()));
             }
         }
         out.println();

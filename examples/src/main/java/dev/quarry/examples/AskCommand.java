@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quarry ask <question>}: an agent answers from the index, with citations. */
-@Command(name = "ask", description = "Answer a question from the index with an agent, citing sources.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "ask",
+        description = "Answer a question from the index with an agent, citing sources.")
 final class AskCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the question")

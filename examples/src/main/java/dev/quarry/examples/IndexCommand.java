@@ -7,7 +7,9 @@ import dev.quarry.index.LuceneIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,7 +23,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quarry index [dir]}: loads every supported file under a folder into the index. */
-@Command(name = "index", description = "Index the text, Markdown, HTML and PDF files under a folder.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "index",
+        description = "Index the text, Markdown, HTML and PDF files under a folder.")
 final class IndexCommand implements Callable<Integer> {
 
     @Parameters(
@@ -37,6 +42,12 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--exclude", description = "glob of files to skip (repeatable)")
     List<String> excludes = new ArrayList<>();
 
+    @Option(
+            names = "--prune",
+            description = "remove from the index every document that is not in this folder any more"
+                    + " (deleted or renamed files); use it when the index holds this folder alone")
+    boolean prune;
+
     @Mixin
     IndexOptions options;
 
@@ -47,12 +58,18 @@ final class IndexCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (LuceneIndex index = options.open()) {
-            return Ingest.folder(index, folder, includes, excludes, out, System.console() != null) > 0 ? 0 : 1;
+            ProgressBarConsumer bar = System.console() != null ? new ConsoleProgressBarConsumer(System.err) : null;
+            return Ingest.folder(index, folder, includes, excludes, out, bar, prune) > 0 ? 0 : 1;
         }
     }
 
-    /** Loading and indexing with progress, shared with {@code ask}'s first-run indexing. */
+    /**
+     * Loading and indexing with progress, shared with {@code ask}'s first-run indexing. The index is
+     * committed every {@value #COMMIT_EVERY} documents, so a killed {@code index} keeps what it had done.
+     */
     static final class Ingest {
+        static final int COMMIT_EVERY = 128;
+
         private Ingest() {}
 
         static int folder(
@@ -68,7 +85,8 @@ final class IndexCommand implements Callable<Integer> {
                     includes,
                     excludes,
                     out,
-                    terminal ? new ConsoleProgressBarConsumer(System.err) : null);
+                    terminal ? new ConsoleProgressBarConsumer(System.err) : null,
+                    false);
         }
 
         /**
@@ -81,7 +99,8 @@ final class IndexCommand implements Callable<Integer> {
                 List<String> includes,
                 List<String> excludes,
                 PrintWriter out,
-                ProgressBarConsumer bar) {
+                ProgressBarConsumer bar,
+                boolean prune) {
             DirectoryLoader.Builder loader = DirectoryLoader.builder(folder);
             includes.forEach(loader::include);
             excludes.forEach(loader::exclude);
@@ -103,6 +122,9 @@ final class IndexCommand implements Callable<Integer> {
                     List<Document> batch = documents.subList(from, Math.min(documents.size(), from + 16));
                     chunks += index.upsertAll(batch);
                     int done = from + batch.size();
+                    if (done % COMMIT_EVERY == 0) {
+                        index.commit();
+                    }
                     if (progress != null) {
                         progress.stepTo(done);
                         progress.setExtraMessage(chunks + " chunks");
@@ -115,6 +137,9 @@ final class IndexCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (prune) {
+                prune(index, folder, report, out);
+            }
             index.commit();
             report.failures().forEach(f -> out.println("skipped " + f.file() + ": " + f.reason()));
             out.printf("%d documents, %d chunks indexed from %s%n", documents.size(), chunks, folder);
@@ -122,6 +147,26 @@ final class IndexCommand implements Callable<Integer> {
                 out.println("error: nothing to index in " + folder);
             }
             return documents.size();
+        }
+
+        /** Deletes documents that are not in the folder any more; a file that failed to load keeps its entry. */
+        private static void prune(LuceneIndex index, Path folder, LoadReport report, PrintWriter out) {
+            Set<String> present = new HashSet<>();
+            report.documents().forEach(d -> present.add(d.id()));
+            Path root = folder.toAbsolutePath().normalize();
+            report.failures()
+                    .forEach(f -> present.add(
+                            root.relativize(f.file().toAbsolutePath().normalize())
+                                    .toString()
+                                    .replace('\\', '/')));
+            int removed = 0;
+            for (String id : index.documentIds()) {
+                if (!present.contains(id)) {
+                    index.delete(id);
+                    removed++;
+                }
+            }
+            out.printf("removed %d documents no longer in %s%n", removed, folder);
         }
     }
 }

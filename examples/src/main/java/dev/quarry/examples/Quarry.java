@@ -40,7 +40,7 @@ public final class Quarry implements Runnable {
 
     /** The command line with Quarry's error handling: library errors print one line and exit 1. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Quarry());
+        CommandLine commandLine = new CommandLine(new Quarry()).setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (error instanceof QuarryException

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quarry search <query>}: the index's hits with citations and snippets, no model involved. */
-@Command(name = "search", description = "Search the index and print cited hits.")
+@Command(mixinStandardHelpOptions = true, name = "search", description = "Search the index and print cited hits.")
 final class SearchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "the query, in plain words")
@@ -38,7 +38,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LuceneIndex index = options.open()) {
+        try (LuceneIndex index = options.openForReading()) {
             SearchMode chosen = mode != null ? mode : index.supportsVectors() ? SearchMode.HYBRID : SearchMode.BM25;
             List<Hit> hits =
                     index.search(SearchRequest.builder(query).mode(chosen).k(k).build());
@@ -49,7 +49,10 @@ final class SearchCommand implements Callable<Integer> {
             for (Hit hit : hits) {
                 out.printf(
                         "%.4f  [%s] %s%n        %s%n",
-                        hit.score(), hit.citation(), hit.title(), hit.snippet().replace('\n', ' '));
+                        hit.score(),
+                        TerminalText.clean(hit.citation()),
+                        TerminalText.clean(hit.title()),
+                        TerminalText.clean(hit.snippet().replace('\n', ' ')));
             }
             return 0;
         }

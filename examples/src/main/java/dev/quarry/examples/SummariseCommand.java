@@ -10,7 +10,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code quarry summarise <doc-id>...}: a cited map-reduce summary of indexed documents. */
-@Command(name = "summarise", aliases = "summarize", description = "Summarise indexed documents by id.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "summarise",
+        aliases = "summarize",
+        description = "Summarise indexed documents by id.")
 final class SummariseCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", description = "document ids, as printed by search (e.g. agent-core.md)")

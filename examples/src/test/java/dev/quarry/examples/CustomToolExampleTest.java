@@ -24,6 +24,7 @@ class CustomToolExampleTest {
         final List<String> closed = new ArrayList<>();
 
         @Tool("Open tickets of a customer")
+        @Policy(sideEffecting = false)
         List<String> openTickets(@P("customer id") String customerId) {
             return List.of(customerId + "-1", customerId + "-2");
         }

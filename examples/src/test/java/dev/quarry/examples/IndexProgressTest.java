@@ -41,7 +41,8 @@ class IndexProgressTest {
                     List.of(),
                     List.of(),
                     new PrintWriter(out, true),
-                    new ConsoleProgressBarConsumer(new PrintStream(terminal, true, StandardCharsets.UTF_8)));
+                    new ConsoleProgressBarConsumer(new PrintStream(terminal, true, StandardCharsets.UTF_8)),
+                    false);
             assertThat(documents).isEqualTo(20);
         }
         String bar = terminal.toString(StandardCharsets.UTF_8);

@@ -60,6 +60,83 @@ class QuarryCliTest {
     }
 
     @Test
+    void aFolderOfTheUsersFilesIsNeverUsedAsAnIndexAndReadersCreateNone() throws Exception {
+        Path site = Files.createDirectories(work.resolve("site"));
+        Files.writeString(site.resolve("_config.yml"), "title: my site");
+        Files.writeString(site.resolve("_todo.txt"), "buy milk");
+        Files.writeString(site.resolve("notes.md"), "# Notes");
+        Run search = quarry("search", "hello", "--index", site.toString(), "--bm25-only");
+        assertThat(search.exit()).isNotZero();
+        assertThat(search.err()).contains("holds no Quarry index");
+        Run build = quarry("index", docs.toString(), "--index", site.toString(), "--bm25-only");
+        assertThat(build.exit()).isNotZero();
+        assertThat(build.err()).contains("is not empty and holds no Quarry index");
+        try (Stream<Path> files = Files.list(site)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("_config.yml", "_todo.txt", "notes.md");
+        }
+        assertThat(Files.readString(site.resolve("_config.yml"))).isEqualTo("title: my site");
+
+        Path absent = work.resolve("no-index-here");
+        assertThat(quarry("search", "hello", "--index", absent.toString(), "--bm25-only")
+                        .exit())
+                .isNotZero();
+        assertThat(absent).doesNotExist();
+    }
+
+    @Test
+    void everySubcommandHasHelpEnumsIgnoreCaseAndABadTracePathFailsBeforeTheRun() {
+        for (String command : new String[] {"index", "search", "ask", "summarise", "draft-email"}) {
+            Run help = quarry(command, "--help");
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage:");
+            assertThat(help.err()).as(command).doesNotContain("Missing required");
+        }
+        assertThat(quarry("search", "turbine", "--index", index.toString(), "--bm25-only", "--mode", "bm25")
+                        .exit())
+                .isZero();
+        Run badTrace = quarry(
+                "ask",
+                "What do gas turbines compress?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--trace",
+                work.resolve("no/such/folder/trace.html").toString());
+        assertThat(badTrace.exit()).isEqualTo(1);
+        assertThat(badTrace.err()).contains("does not exist or cannot be written");
+        assertThat(badTrace.out()).doesNotContain("Sources:");
+    }
+
+    @Test
+    void pruneRemovesDocumentsWhoseFilesAreGone() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("prune-docs"));
+        Path prunedIndex = work.resolve("prune-index");
+        Files.writeString(folder.resolve("keep.md"), "# Keep\n\nAstrolabes measure the altitude of stars.");
+        Files.writeString(folder.resolve("gone.md"), "# Gone\n\nZeppelins float on hydrogen.");
+        assertThat(quarry("index", folder.toString(), "--index", prunedIndex.toString(), "--bm25-only")
+                        .exit())
+                .isZero();
+        Files.delete(folder.resolve("gone.md"));
+        Run kept = quarry("index", folder.toString(), "--index", prunedIndex.toString(), "--bm25-only");
+        assertThat(kept.out()).doesNotContain("removed");
+        assertThat(quarry("search", "zeppelins", "--index", prunedIndex.toString(), "--bm25-only")
+                        .exit())
+                .as("without --prune a deleted file stays searchable")
+                .isZero();
+        Run pruned = quarry("index", folder.toString(), "--index", prunedIndex.toString(), "--bm25-only", "--prune");
+        assertThat(pruned.out()).contains("removed 1 documents no longer in");
+        assertThat(quarry("search", "zeppelins", "--index", prunedIndex.toString(), "--bm25-only")
+                        .exit())
+                .isEqualTo(1);
+        assertThat(quarry("search", "astrolabes", "--index", prunedIndex.toString(), "--bm25-only")
+                        .exit())
+                .isZero();
+    }
+
+    @Test
     void askAnswersOfflineWithCitationsParallelSearchesAndATrace() throws Exception {
         Path trace = work.resolve("trace.html");
         Run run = quarry(

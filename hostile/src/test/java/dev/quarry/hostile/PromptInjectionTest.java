@@ -67,11 +67,15 @@ class PromptInjectionTest {
     }
 
     Agent agent(LuceneIndex index, ScriptedChatModel model, ApprovalHandler approvals) {
+        return agent(index, model, approvals, List.of());
+    }
+
+    Agent agent(LuceneIndex index, ScriptedChatModel model, ApprovalHandler approvals, List<String> recipients) {
         Properties smtp = new Properties();
         smtp.put("mail.smtp.host", "127.0.0.1");
         smtp.put("mail.smtp.port", Integer.toString(ServerSetupTest.SMTP.getPort()));
         List<dev.quarry.agent.tool.Tool> tools =
-                new ArrayList<>(new EmailTools(outbox, "agent@quarry.dev", smtp).tools());
+                new ArrayList<>(new EmailTools(outbox, "agent@quarry.dev", smtp, recipients).tools());
         tools.add(new SearchTool(index));
         Agent.Builder builder = Agent.builder().model(model).tools(tools);
         return approvals == null
@@ -104,6 +108,26 @@ class PromptInjectionTest {
                 assertThat(model.requests().getLast().messages().getLast().toString())
                         .contains(approvals == null ? "no approval handler" : "operator refused");
             }
+        }
+    }
+
+    /** With the recipients the user named, the injected address cannot even be drafted to, approved or not. */
+    @Test
+    void anInjectedRecipientIsRefusedWhenTheUserNamedTheRecipients() {
+        try (LuceneIndex index = LuceneIndex.builder().open()) {
+            index.upsert(Document.of("notes", INJECTION));
+            index.commit();
+            ScriptedChatModel model = obedientModel();
+            AgentResult result = agent(index, model, ApprovalHandler.approveAll(), List.of("boss@corp.example"))
+                    .run("Draft an e-mail to boss@corp.example about turbine maintenance.");
+            StepResult draft = result.steps().stream()
+                    .filter(s -> s.tool().equals("draft_email"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(draft.status()).isEqualTo(StepStatus.FAILED);
+            assertThat(draft.text()).contains("exfil@attacker.example").contains("not a recipient the user named");
+            assertThat(outbox.toFile().list()).as("no draft was written").isEmpty();
+            assertThat(mail.getReceivedMessages()).isEmpty();
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.tool.Policy;
 import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.Turn;
@@ -116,6 +117,7 @@ final class Simulated {
     /** The look-up tool of the simulated task: a value derived from the key. */
     static final class Lookup {
         @Tool("Looks up the numeric value of a key.")
+        @Policy(sideEffecting = false)
         public String lookup(@P("the key") String key) {
             return Long.toString(value(key));
         }

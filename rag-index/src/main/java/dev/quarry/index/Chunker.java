@@ -9,7 +9,8 @@ import java.util.Locale;
  * Cuts a document into chunks of at most {@code maxChars} characters that end on sentence boundaries,
  * prefer paragraph boundaries, and overlap their predecessor by up to {@code overlapChars} characters of
  * whole sentences. Every chunk's offsets point at the exact span of the original text, trimmed of
- * surrounding whitespace. A sentence longer than {@code maxChars} is split at word boundaries.
+ * surrounding whitespace. A sentence longer than {@code maxChars} is split at whitespace, or at the bound
+ * when it has none. Chunking is linear in the length of the text.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -91,7 +92,7 @@ public final class Chunker {
         int start = sentences.first();
         for (int end = sentences.next(); end != BreakIterator.DONE; start = end, end = sentences.next()) {
             for (int[] piece : splitParagraphs(text, start, end)) {
-                if (text.substring(piece[0], piece[1]).isBlank()) {
+                if (isBlank(text, piece[0], piece[1])) {
                     continue;
                 }
                 if (piece[1] - piece[0] <= maxChars) {
@@ -102,6 +103,15 @@ public final class Chunker {
             }
         }
         return units;
+    }
+
+    private static boolean isBlank(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (!Character.isWhitespace(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The sentence iterator does not always break at blank lines (headings, lists): split there too. */
@@ -125,15 +135,24 @@ public final class Chunker {
                 || ((c == '-' || c == '*') && lineStart + 1 < text.length() && text.charAt(lineStart + 1) == ' ');
     }
 
+    /**
+     * Cuts an over-long sentence into pieces of at most {@code maxChars}, each ending after the last
+     * whitespace in its second half, or at the bound when there is none (a hex dump, CJK text). Each cut
+     * looks at no more than half a chunk, so the whole split is linear in the sentence's length.
+     */
     private void splitLong(String text, int start, int end, List<int[]> units) {
-        BreakIterator words = BreakIterator.getWordInstance(Locale.ENGLISH);
-        words.setText(text);
         int from = start;
         while (end - from > maxChars) {
             int limit = from + maxChars;
-            int cut = words.preceding(limit + 1);
-            if (cut <= from || cut == BreakIterator.DONE) {
-                cut = limit;
+            int cut = limit;
+            for (int i = limit; i > from + maxChars / 2; i--) {
+                if (Character.isWhitespace(text.charAt(i - 1))) {
+                    cut = i;
+                    break;
+                }
+            }
+            if (cut == limit && Character.isHighSurrogate(text.charAt(cut - 1))) {
+                cut--; // never split a character outside the Basic Multilingual Plane
             }
             units.add(new int[] {from, cut});
             from = cut;

@@ -3,14 +3,16 @@ package dev.quarry.index;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Walks a directory tree and loads every supported file that matches the include globs and none of the
@@ -55,18 +57,49 @@ public final class DirectoryLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resolve " + root + ": " + e.getMessage(), e);
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(Files::isRegularFile).filter(this::selected).sorted().forEach(file -> {
-                try {
-                    requireInside(realRoot, file);
-                    onDocument.accept(loader.load(root, file));
-                } catch (DocumentLoadException e) {
-                    onFailure.accept(new LoadReport.Failure(file, e.getMessage()));
+        for (Path file : selectedFiles(onFailure)) {
+            try {
+                requireInside(realRoot, file);
+                onDocument.accept(loader.load(root, file));
+            } catch (DocumentLoadException e) {
+                onFailure.accept(new LoadReport.Failure(file, e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * The files to load, sorted; a file or folder that cannot be read is reported to {@code onFailure} and
+     * the walk goes on.
+     */
+    private List<Path> selectedFiles(Consumer<LoadReport.Failure> onFailure) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    boolean regular =
+                            attributes.isRegularFile() || attributes.isSymbolicLink() && Files.isRegularFile(file);
+                    if (regular && selected(file)) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException error) {
+                    onFailure.accept(new LoadReport.Failure(file, "cannot read: " + describe(error)));
+                    return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot walk " + root + ": " + e.getMessage(), e);
         }
+        files.sort(null);
+        return files;
+    }
+
+    private static String describe(IOException error) {
+        return error instanceof java.nio.file.AccessDeniedException ? "permission denied" : error.toString();
     }
 
     /** A symbolic link may point anywhere; only what really lies under the root is read. */

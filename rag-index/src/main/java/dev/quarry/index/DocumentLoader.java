@@ -24,17 +24,36 @@ public final class DocumentLoader {
     /** Files larger than this are refused rather than read into memory. */
     public static final long DEFAULT_MAX_FILE_BYTES = 50L * 1024 * 1024;
 
+    /**
+     * Documents whose text is longer than this many characters are refused: the work a file may cost is
+     * bounded (a small PDF can expand to a huge text), and the file is reported as a failure.
+     */
+    public static final int DEFAULT_MAX_TEXT_CHARS = 10_000_000;
+
+    /** PDFs with more pages than this are refused. */
+    public static final int MAX_PDF_PAGES = 5_000;
+
     private final long maxFileBytes;
+    private final int maxTextChars;
 
     public DocumentLoader() {
-        this(DEFAULT_MAX_FILE_BYTES);
+        this(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TEXT_CHARS);
     }
 
     public DocumentLoader(long maxFileBytes) {
-        if (maxFileBytes <= 0) {
-            throw new IllegalArgumentException("maxFileBytes must be positive");
+        this(maxFileBytes, DEFAULT_MAX_TEXT_CHARS);
+    }
+
+    /**
+     * @param maxFileBytes larger files are refused unread
+     * @param maxTextChars files whose text is longer are refused (PDFs are cut off while being read)
+     */
+    public DocumentLoader(long maxFileBytes, int maxTextChars) {
+        if (maxFileBytes <= 0 || maxTextChars <= 0) {
+            throw new IllegalArgumentException("maxFileBytes and maxTextChars must be positive");
         }
         this.maxFileBytes = maxFileBytes;
+        this.maxTextChars = maxTextChars;
     }
 
     /** Whether the file's extension is one this loader reads. */
@@ -69,6 +88,9 @@ public final class DocumentLoader {
                 case "pdf" -> pdf(id, file, uri, metadata);
                 default -> new Document(id, utf8(file), titleFromName(file), uri, metadata);
             };
+            if (document.text().length() > maxTextChars) {
+                throw tooLong(file);
+            }
             if (document.text().isBlank()) {
                 throw new DocumentLoadException(file, "no text in file");
             }
@@ -116,13 +138,35 @@ public final class DocumentLoader {
         return new Document(id, normaliseBlankLines(text), title, uri, metadata);
     }
 
-    private static Document pdf(String id, Path file, String uri, Map<String, String> metadata)
-            throws DocumentLoadException {
+    private DocumentLoadException tooLong(Path file) {
+        return new DocumentLoadException(
+                file, "its text is longer than the limit of " + maxTextChars + " characters; split it or exclude it");
+    }
+
+    /** The text of a PDF, page by page, stopping as soon as it passes the text limit. */
+    private Document pdf(String id, Path file, String uri, Map<String, String> metadata) throws DocumentLoadException {
         try (PDDocument pdf = Loader.loadPDF(file.toFile())) {
-            String text = new PDFTextStripper().getText(pdf);
+            int pages = pdf.getNumberOfPages();
+            if (pages > MAX_PDF_PAGES) {
+                throw new DocumentLoadException(file, "it has " + pages + " pages, over the limit of " + MAX_PDF_PAGES);
+            }
+            PDFTextStripper stripper = new PDFTextStripper();
+            StringBuilder text = new StringBuilder();
+            for (int page = 1; page <= pages; page++) {
+                stripper.setStartPage(page);
+                stripper.setEndPage(page);
+                text.append(stripper.getText(pdf));
+                if (text.length() > maxTextChars) {
+                    throw tooLong(file);
+                }
+            }
             String title = pdf.getDocumentInformation().getTitle();
             return new Document(
-                    id, text.strip(), title == null || title.isBlank() ? titleFromName(file) : title, uri, metadata);
+                    id,
+                    text.toString().strip(),
+                    title == null || title.isBlank() ? titleFromName(file) : title,
+                    uri,
+                    metadata);
         } catch (IOException e) {
             throw new DocumentLoadException(file, "not a readable PDF: " + e.getMessage(), e);
         }

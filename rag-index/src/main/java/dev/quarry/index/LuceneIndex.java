@@ -9,13 +9,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
@@ -112,6 +118,9 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         this.chunker = builder.chunker;
         this.embeddingBatchSize = builder.embeddingBatchSize;
         this.queryPrefix = builder.queryPrefix;
+        if (builder.path != null) {
+            IndexFolder.prepare(builder.path, builder.readOnly);
+        }
         this.directory = builder.path == null ? new ByteBuffersDirectory() : FSDirectory.open(builder.path);
         boolean exists = DirectoryReader.indexExists(directory);
         try {
@@ -128,6 +137,9 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                 if (!exists) {
                     commit();
                 }
+                if (builder.path != null) {
+                    IndexFolder.mark(builder.path);
+                }
                 this.searchers = new SearcherManager(writer, null);
             }
         } catch (IOException | RuntimeException e) {
@@ -138,6 +150,14 @@ public final class LuceneIndex implements SearchIndex, Closeable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Whether {@code folder} holds a Quarry index, without opening it: what a reader checks before it
+     * decides to build one.
+     */
+    public static boolean exists(Path folder) {
+        return IndexFolder.holdsIndex(Objects.requireNonNull(folder, "folder"));
     }
 
     private IndexWriter openWriter(boolean quantize) throws IOException {
@@ -347,6 +367,23 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     /** Document and chunk counts. */
     public record Stats(int documents, int chunks) {}
 
+    /** The ids of every document in the index, sorted; for pruning documents whose source is gone. */
+    public SortedSet<String> documentIds() {
+        return withSearcher(searcher -> {
+            Query documents = new TermQuery(new Term(KIND, KIND_DOC));
+            int count = searcher.count(documents);
+            SortedSet<String> ids = new TreeSet<>();
+            if (count == 0) {
+                return ids;
+            }
+            var stored = searcher.storedFields();
+            for (ScoreDoc hit : searcher.search(documents, count).scoreDocs) {
+                ids.add(stored.document(hit.doc, Set.of(DOC_ID)).get(DOC_ID));
+            }
+            return ids;
+        });
+    }
+
     @Override
     public List<Hit> search(SearchRequest request) {
         if (request.mode() != SearchMode.BM25 && embeddingModel == null) {
@@ -387,7 +424,32 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                 throw new IllegalArgumentException("invalid query syntax: " + e.getMessage(), e);
             }
         }
-        return new QueryBuilder(analyzer).createBooleanQuery(TEXT, request.query(), Occur.SHOULD);
+        try {
+            return new QueryBuilder(analyzer).createBooleanQuery(TEXT, request.query(), Occur.SHOULD);
+        } catch (IndexSearcher.TooManyClauses e) {
+            return firstDistinctTerms(request.query(), IndexSearcher.getMaxClauseCount());
+        }
+    }
+
+    /**
+     * A query of the text's first {@code max} distinct terms: a plain-text query with more distinct words
+     * than Lucene's clause limit (1,024) searches with the first of them instead of failing.
+     */
+    private Query firstDistinctTerms(String text, int max) {
+        Set<String> terms = new LinkedHashSet<>();
+        try (TokenStream tokens = analyzer.tokenStream(TEXT, text)) {
+            CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
+            tokens.reset();
+            while (terms.size() < max && tokens.incrementToken()) {
+                terms.add(term.toString());
+            }
+            tokens.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot analyse the query", e);
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        terms.forEach(t -> query.add(new TermQuery(new Term(TEXT, t)), Occur.SHOULD));
+        return query.build();
     }
 
     private static List<ScoreDoc> lexical(IndexSearcher searcher, Query text, Query filter, int depth)
@@ -594,7 +656,12 @@ public final class LuceneIndex implements SearchIndex, Closeable {
 
         private Builder() {}
 
-        /** Keep the index in this folder (created if absent); without a path the index lives in memory. */
+        /**
+         * Keep the index in this folder; without a path the index lives in memory. The folder must be new
+         * (it is created), empty, or a Quarry index: a folder holding other files is refused with an
+         * {@link IndexException}, because Lucene deletes files whose names look like its own. A read-only
+         * index is never created.
+         */
         public Builder path(Path path) {
             this.path = Objects.requireNonNull(path, "path");
             return this;

@@ -85,4 +85,27 @@ class ChunkerTest {
         assertThatThrownBy(() -> new Chunker(10, 0)).hasMessageContaining("maxChars");
         assertThatThrownBy(() -> new Chunker(100, 60)).hasMessageContaining("overlapChars");
     }
+
+    /** Text without word breaks (a hex dump, CJK) is cut at the bound, in time linear in its length. */
+    @Test
+    void textWithoutWordBreaksIsChunkedInLinearTime() {
+        StringBuilder hex = new StringBuilder();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        while (hex.length() < 3_200_000) {
+            hex.append(Long.toHexString(random.nextLong()));
+        }
+        StringBuilder cjk = new StringBuilder();
+        while (cjk.length() < 1_600_000) {
+            cjk.append((char) (0x4E00 + random.nextInt(0x5000)));
+        }
+        for (String text : List.of(hex.toString(), cjk.toString())) {
+            List<Chunk> chunks = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30),
+                    () -> Chunker.defaults().chunk(new Document("dump", text, "dump", "", java.util.Map.of())));
+            assertThat(chunks).allMatch(c -> c.text().length() <= Chunker.DEFAULT_MAX_CHARS);
+            assertThat(chunks.getFirst().startOffset()).isZero();
+            assertThat(chunks.getLast().endOffset()).isEqualTo(text.length());
+            assertThat(chunks.size()).isBetween(text.length() / 1000, text.length() / 400);
+        }
+    }
 }

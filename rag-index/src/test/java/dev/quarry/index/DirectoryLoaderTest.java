@@ -100,4 +100,28 @@ class DirectoryLoaderTest {
             pdf.save(file.toFile());
         }
     }
+
+    /** An unreadable sub-folder is a per-file failure. Root reads every folder, so this runs as another user. */
+    @Test
+    void anUnreadableFolderIsReportedAndTheWalkGoesOn(@TempDir Path folder) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")), "root can read a folder with no permissions");
+        java.nio.file.Files.writeString(folder.resolve("readable.md"), "# Readable\n\nFine.");
+        Path locked = java.nio.file.Files.createDirectories(folder.resolve("locked"));
+        java.nio.file.Files.writeString(locked.resolve("secret.md"), "hidden");
+        java.nio.file.Files.setPosixFilePermissions(locked, java.util.Set.of());
+        try {
+            LoadReport report = DirectoryLoader.builder(folder).build().load();
+            org.assertj.core.api.Assertions.assertThat(report.documents())
+                    .extracting(Document::id)
+                    .containsExactly("readable.md");
+            org.assertj.core.api.Assertions.assertThat(report.failures())
+                    .singleElement()
+                    .satisfies(f -> org.assertj.core.api.Assertions.assertThat(f.reason())
+                            .contains("permission denied"));
+        } finally {
+            java.nio.file.Files.setPosixFilePermissions(
+                    locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }

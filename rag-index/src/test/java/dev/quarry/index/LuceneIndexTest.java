@@ -169,6 +169,19 @@ class LuceneIndexTest {
     }
 
     @Test
+    void aQueryWithMoreDistinctWordsThanLucenesClauseLimitStillSearches() {
+        try (LuceneIndex index = bm25(dir)) {
+            index.upsert(doc("lucene", "Lucene ranks documents with BM25.", Map.of()));
+            StringBuilder query = new StringBuilder("ranks");
+            for (int i = 0; i < 1_200; i++) {
+                query.append(" q").append(Integer.toString(i, 36));
+            }
+            List<Hit> hits = index.search(SearchRequest.of(query.toString()));
+            assertThat(hits).extracting(Hit::documentId).containsExactly("lucene");
+        }
+    }
+
+    @Test
     void readsDocumentsAndChunksBack() {
         try (LuceneIndex index =
                 LuceneIndex.builder().path(dir).chunker(new Chunker(60, 0)).open()) {

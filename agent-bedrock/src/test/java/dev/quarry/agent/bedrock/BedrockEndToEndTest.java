@@ -178,6 +178,40 @@ class BedrockEndToEndTest {
     }
 
     @Test
+    void aStalledStreamTimesOutAndIsRetried() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .faults(Fault.STALLED_STREAM)
+                .turns(Turn.text("after the stall"))
+                .start()) {
+            AgentResult result = Agent.builder()
+                    .streamingModel(claude(simulator).streamingChatModel())
+                    .streamIdleTimeout(Duration.ofMillis(300))
+                    .modelRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .build()
+                    .run("hello");
+            assertThat(result.answer()).isEqualTo("after the stall");
+            assertThat(simulator.requests()).hasSize(2);
+            assertThat(result.usage().calls().getFirst().attempts()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aConnectionResetOnTheBlockingPathIsRetried() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .faults(Fault.TRUNCATED_STREAM)
+                .turns(Turn.text("after the reset"))
+                .start()) {
+            AgentResult result = Agent.builder()
+                    .model(claude(simulator).chatModel())
+                    .modelRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .build()
+                    .run("hello");
+            assertThat(result.answer()).isEqualTo("after the reset");
+            assertThat(simulator.requests()).hasSize(2);
+        }
+    }
+
+    @Test
     void requestsPerModelCallEqualTheConfiguredAttempts() {
         try (BedrockSimulator simulator =
                 BedrockSimulator.builder().faultRate(Fault.THROTTLING, 1.0).start()) {

@@ -51,6 +51,12 @@ public final class GraphPlanner implements Planner {
     /** First line of the joining instructions. */
     public static final String JOIN_HEADER = "You are the joiner of a tool-using agent.";
 
+    /**
+     * Longest answer an answer line may expand to; a longer one (a line repeating a reference thousands of
+     * times) is not built, and the joiner answers from the results instead.
+     */
+    public static final int MAX_ANSWER_CHARS = 100_000;
+
     /** A joiner reply that starts with this asks for a new plan. */
     public static final String REPLAN = "REPLAN:";
 
@@ -101,8 +107,13 @@ public final class GraphPlanner implements Planner {
                 outputs.put(plan.localIds().get(i), results.get(i).text());
             }
             boolean allSucceeded = results.stream().allMatch(r -> r.status().succeeded());
-            if (plan.answerTemplate() != null && allSucceeded && plan.errors().isEmpty()) {
-                return finish(context, References.fill(plan.answerTemplate(), outputs));
+            Optional<String> filled = plan.answerTemplate() != null
+                            && allSucceeded
+                            && plan.errors().isEmpty()
+                    ? References.fill(plan.answerTemplate(), outputs, MAX_ANSWER_CHARS)
+                    : Optional.empty();
+            if (filled.isPresent()) {
+                return finish(context, filled.get());
             }
             String joined = context.chat("join", joinRequest(context, plan, results))
                     .response()

@@ -13,7 +13,9 @@ public interface ApprovalHandler {
 
     /** Refuses every side-effecting call: the safe default. */
     static ApprovalHandler denyAll() {
-        return request -> Decision.refuse("no approval handler is configured for side-effecting tools");
+        return request -> Decision.refuse("no approval handler is configured for side-effecting tools (a tool"
+                + " without a declared policy counts as side-effecting; declare one that only reads with"
+                + " @Policy(sideEffecting = false) or ToolPolicy.readOnly())");
     }
 
     /** Approves every call; for tests and trusted batch jobs only. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -51,6 +52,23 @@ public final class References {
     /** {@code template} with references to the given results replaced by their text. */
     public static String fill(String template, Map<String, String> results) {
         return resolveText(template, results::get).asText();
+    }
+
+    /**
+     * {@code template} with references replaced by the results' text, or empty when that would pass
+     * {@code maxChars} (a template that repeats a reference thousands of times); checked before building it.
+     */
+    public static Optional<String> fill(String template, Map<String, String> results, int maxChars) {
+        long length = template.length();
+        Matcher m = REFERENCE.matcher(template);
+        while (m.find()) {
+            String value = results.get(idOf(m));
+            length += value == null ? 0 : value.length() - m.group().length();
+            if (length > maxChars) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(fill(template, results));
     }
 
     /** Every id referenced in a text. */

@@ -54,7 +54,7 @@ public final class StepScheduler {
 
     private StepScheduler(Builder builder) {
         this.maxConcurrency = builder.maxConcurrency;
-        this.toolThreads = new ToolThreads(builder.maxConcurrency);
+        this.toolThreads = new ToolThreads(builder.maxConcurrency, builder.isolateTools);
         this.retry = builder.retry;
         this.approval = new ApprovalGate(builder.approvalHandler);
         this.interceptors = List.copyOf(builder.interceptors);
@@ -95,8 +95,20 @@ public final class StepScheduler {
         private final List<StepListener> listeners = new ArrayList<>();
         private boolean deduplicate = true;
         private int maxResultChars = 20_000;
+        private boolean isolateTools = true;
 
         private Builder() {}
+
+        /**
+         * Whether tool bodies run on isolated platform threads (default) or on virtual threads. Isolation keeps
+         * a tool that spins on the CPU or ignores interruption from pinning the carrier threads every virtual
+         * thread shares; it costs a thread hand-off per call (measured in docs/benchmarks.md). Turn it off
+         * only for tools you trust to block on I/O alone and to stop when interrupted.
+         */
+        public Builder isolateTools(boolean isolate) {
+            this.isolateTools = isolate;
+            return this;
+        }
 
         /** Most tool calls running at once across all runs; default 256. */
         public Builder maxConcurrency(int max) {

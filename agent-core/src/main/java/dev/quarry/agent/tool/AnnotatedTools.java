@@ -19,7 +19,8 @@ import java.util.Objects;
  * Turns the methods of an object annotated with langchain4j's {@link dev.langchain4j.agent.tool.Tool} into
  * Quarry {@link Tool}s. The schema comes from langchain4j's own {@link ToolSpecifications}, so a class
  * written for {@code AiServices} works unchanged; arguments are converted to the parameter types with
- * Jackson; a {@link Policy} annotation sets the policy.
+ * Jackson; a {@link Policy} annotation sets the policy. A method without one counts as side-effecting: it
+ * runs only after approval and is never retried.
  *
  * <p>Return values: a {@link ToolResult} is passed through, a {@code String} becomes the text, {@code void}
  * becomes "done", anything else is serialised as JSON.
@@ -61,7 +62,7 @@ public final class AnnotatedTools {
 
         private static ToolPolicy policyOf(Policy annotation) {
             if (annotation == null) {
-                return ToolPolicy.readOnly();
+                return ToolPolicy.sideEffects();
             }
             boolean idempotent = annotation.idempotent() && !annotation.sideEffecting();
             return new ToolPolicy(

@@ -16,9 +16,12 @@ public interface Tool {
     /** The name, description and parameter schema shown to the model. */
     ToolSpecification specification();
 
-    /** How the scheduler must treat calls of this tool; read-only and not retried by default. */
+    /**
+     * How the scheduler must treat calls of this tool. By default a tool counts as side-effecting: it runs
+     * only after approval and is never retried. A tool that only reads returns {@link ToolPolicy#readOnly()}.
+     */
     default ToolPolicy policy() {
-        return ToolPolicy.readOnly();
+        return ToolPolicy.sideEffects();
     }
 
     /** The tool's name, unique within an agent. */

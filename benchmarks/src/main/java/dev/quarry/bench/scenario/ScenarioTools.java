@@ -2,6 +2,7 @@ package dev.quarry.bench.scenario;
 
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
+import dev.quarry.agent.tool.Policy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class ScenarioTools {
     }
 
     @Tool("Looks up one fact and returns its numeric value.")
+    @Policy(sideEffecting = false)
     public String search(@P("what to look up") String query) throws InterruptedException {
         long start = System.nanoTime();
         Fact fact = fact(query);
@@ -74,6 +76,7 @@ public final class ScenarioTools {
     }
 
     @Tool("Evaluates an arithmetic or comparison expression over looked-up values and returns the result.")
+    @Policy(sideEffecting = false)
     public String calculate(@P("the expression, for example compare(12, 34)") String expression)
             throws InterruptedException {
         long start = System.nanoTime();
