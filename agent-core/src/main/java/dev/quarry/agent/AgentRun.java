@@ -3,6 +3,7 @@ package dev.quarry.agent;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.ModelChain;
 import dev.quarry.agent.model.StreamSink;
@@ -17,8 +18,11 @@ import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.ToolRegistry;
 import dev.quarry.agent.trace.Trace;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -29,6 +33,9 @@ import java.util.function.Function;
  * chains, not here.
  */
 final class AgentRun implements PlanningContext, AutoCloseable {
+
+    /** Model calls whose streamed text may be the answer, published as {@link RunEvent.Text}. */
+    private static final Set<String> ANSWER_PURPOSES = Set.of("turn", "join", "format");
 
     private final String runId;
     private final String task;
@@ -43,8 +50,16 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     private final RunPrefetch prefetch;
     private final AtomicInteger modelCalls = new AtomicInteger();
     private final RunSteps record;
+    private final RunEvents events;
+    private final Map<String, Long> firstText = new ConcurrentHashMap<>();
 
-    AgentRun(Agent agent, String runId, String task, List<ChatMessage> conversation, ToolRegistry tools) {
+    AgentRun(
+            Agent agent,
+            String runId,
+            String task,
+            List<ChatMessage> conversation,
+            ToolRegistry tools,
+            RunEvents events) {
         this.runId = runId;
         this.task = task;
         this.conversation = conversation;
@@ -57,14 +72,15 @@ final class AgentRun implements PlanningContext, AutoCloseable {
                 .filter(p -> tools.find(p.toolName()).isPresent())
                 .map(p -> new RunPrefetch(p, task))
                 .orElse(null);
-        List<StepListener> runListeners = prefetch == null ? List.of(trace) : List.of(prefetch, trace);
+        this.events = events;
+        List<StepListener> runListeners = prefetch == null ? List.of(trace, events) : List.of(prefetch, trace, events);
         this.steps = agent.scheduler()
                 .open(runId, tools, deadline, stepId -> Optional.of(new RunChatModel(this, stepId)), runListeners);
         if (prefetch != null) {
             record.uniqueId(prefetch.step().id());
             record.remember(steps.submit(prefetch.step()));
         }
-        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, prefetch);
+        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, prefetch, events);
     }
 
     Deadline deadline() {
@@ -98,10 +114,15 @@ final class AgentRun implements PlanningContext, AutoCloseable {
 
     @Override
     public ModelTurn stream(String purpose, ChatRequest request, ToolCallSink onToolCall, TextSink onText) {
+        boolean answerText = ANSWER_PURPOSES.contains(purpose);
         return call(purpose, request, true, id -> new StreamSink() {
             @Override
             public void onText(String text) {
                 onText.accept(id, text);
+                if (answerText) {
+                    firstText.putIfAbsent(id, trace.now());
+                    events.emit(new RunEvent.Text(runId, id, text));
+                }
             }
 
             @Override
@@ -111,11 +132,16 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         });
     }
 
-    /** Sends one model call through the run's chain; {@code sinkFor} makes its sink from its id. */
+    /** One model call through the run's chain; what was not streamed reaches the sink once the call is back. */
     ModelTurn call(String purpose, ChatRequest request, boolean streaming, Function<String, StreamSink> sinkFor) {
         String id = "model-" + modelCalls.incrementAndGet();
-        ModelCall call = new ModelCall(runId, id, purpose, request, streaming, sinkFor.apply(id), deadline);
-        return new ModelTurn(id, models.call(call).chatResponse());
+        TrackingSink sink = new TrackingSink(sinkFor.apply(id));
+        ChatResponse response = models.call(new ModelCall(runId, id, purpose, request, streaming, sink, deadline))
+                .chatResponse();
+        if (streaming) {
+            sink.deliverUnstreamed(response);
+        }
+        return new ModelTurn(id, response);
     }
 
     private List<String> inputsOf(ModelCall call) {
@@ -128,6 +154,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         if (plannedBy != null) {
             trace.stepPlannedBy(step.id(), plannedBy);
         }
+        events.emit(new RunEvent.StepScheduled(runId, step.id(), step.tool(), plannedBy));
         return record.remember(steps.submit(step));
     }
 
@@ -153,6 +180,10 @@ final class AgentRun implements PlanningContext, AutoCloseable {
      * citations count only when the answer names them.
      */
     AgentResult result(String answer) {
+        if (!answer.isEmpty()) {
+            String answering = "model-" + modelCalls.get();
+            trace.firstAnswerToken(firstText.getOrDefault(answering, trace.now()));
+        }
         trace.finish();
         List<StepResult> results = record.finished();
         List<Citation> citations = RunSteps.citations(

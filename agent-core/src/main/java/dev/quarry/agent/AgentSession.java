@@ -4,6 +4,8 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 
 /**
  * A conversation with an {@link Agent}: each run sees the earlier tasks, tool calls and answers. Runs of one
@@ -19,8 +21,22 @@ public final class AgentSession {
     }
 
     /** Runs the task with the conversation so far; on success the task and its answer join the history. */
-    public synchronized AgentResult run(String task) {
-        Agent.Outcome outcome = agent.run(task, history, agent.tools());
+    public AgentResult run(String task) {
+        return run(task, RunEvents.NONE);
+    }
+
+    /** {@link Agent#stream(String)} within this conversation; the history grows when the run answers. */
+    public Flow.Publisher<RunEvent> stream(String task) {
+        return new RunPublisher(events -> run(task, events));
+    }
+
+    /** {@link Agent#stream(String, Consumer)} within this conversation. */
+    public AgentResult stream(String task, Consumer<RunEvent> onEvent) {
+        return RunStreams.collect(stream(task), onEvent);
+    }
+
+    private synchronized AgentResult run(String task, Consumer<RunEvent> events) {
+        Agent.Outcome outcome = agent.run(task, history, agent.tools(), events, null);
         List<ChatMessage> kept = new ArrayList<>(outcome.conversation());
         kept.removeIf(m -> m instanceof SystemMessage);
         history = List.copyOf(kept);

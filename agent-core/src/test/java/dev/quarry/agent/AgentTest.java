@@ -210,6 +210,27 @@ class AgentTest {
                 .containsExactly("echo");
     }
 
+    static class OptionalTools {
+        @dev.langchain4j.agent.tool.Tool("A nickname, if there is one")
+        @Policy(sideEffecting = false)
+        java.util.Optional<String> nickname(@P("name") String name) {
+            return name.equals("Jo") ? java.util.Optional.empty() : java.util.Optional.of(name.substring(0, 2));
+        }
+    }
+
+    @Test
+    void anOptionalResultIsUnwrapped() {
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                toolCalls(call("a", "nickname", "{\"name\":\"Joanna\"}"), call("b", "nickname", "{\"name\":\"Jo\"}")),
+                AiMessage.from("done"));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .toolsFrom(new OptionalTools())
+                .build()
+                .run("nicknames");
+        assertThat(result.steps()).extracting(StepResult::text).containsExactly("Jo", "null");
+    }
+
     static class CityTools {
         @dev.langchain4j.agent.tool.Tool("Population of a city")
         @Policy(sideEffecting = false)

@@ -2,6 +2,7 @@ package dev.quarry.examples;
 
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.RunEvent;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.tool.Citation;
@@ -58,11 +59,22 @@ final class AgentOptions {
         checkTracePath();
         Map<String, String> environment = System.getenv();
         String chosen = resolvedModel(environment);
-        AgentResult result = agent(luceneIndex, chosen, environment)
-                .tools(extraTools)
-                .build()
-                .run(task);
-        report(result, chosen, out);
+        Map<String, StringBuilder> streamed = new java.util.concurrent.ConcurrentHashMap<>();
+        AgentResult result = agent(luceneIndex, chosen, environment).tools(extraTools).build().stream(task, event -> {
+            // the model's text is printed as it is written, then the answer once it is complete
+            if (event instanceof RunEvent.Text text) {
+                streamed.computeIfAbsent(text.modelCallId(), id -> new StringBuilder())
+                        .append(text.text());
+                out.print(TerminalText.clean(text.text()));
+                out.flush();
+            }
+        });
+        boolean answerStreamed = streamed.values().stream()
+                .anyMatch(text -> text.toString().strip().equals(result.answer().strip()));
+        if (!streamed.isEmpty()) {
+            out.println();
+        }
+        report(result, chosen, out, !answerStreamed);
     }
 
     /** A --trace file that cannot be written is refused before the run, not after it. */
@@ -145,8 +157,10 @@ final class AgentOptions {
         return index.openForReading();
     }
 
-    private void report(AgentResult result, String modelName, PrintWriter out) throws IOException {
-        out.println(TerminalText.clean(result.answer()));
+    private void report(AgentResult result, String modelName, PrintWriter out, boolean printAnswer) throws IOException {
+        if (printAnswer) {
+            out.println(TerminalText.clean(result.answer()));
+        }
         if (!result.citations().isEmpty()) {
             out.println();
             out.println("Sources:");

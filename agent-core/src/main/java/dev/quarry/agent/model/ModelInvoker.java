@@ -40,17 +40,7 @@ final class ModelInvoker implements ModelInterceptor.Chain {
         if (streamingModel != null && (call.streaming() || model == null)) {
             return stream(call);
         }
-        ChatResponse response = block(call);
-        if (call.streaming()) {
-            String text = response.aiMessage().text();
-            if (text != null) {
-                call.sink().onText(text);
-            }
-            if (response.aiMessage().hasToolExecutionRequests()) {
-                response.aiMessage().toolExecutionRequests().forEach(call.sink()::onToolCall);
-            }
-        }
-        return new ModelResponse(response, 1);
+        return new ModelResponse(block(call), 1);
     }
 
     private ChatResponse block(ModelCall call) {

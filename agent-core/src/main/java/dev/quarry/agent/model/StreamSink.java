@@ -4,8 +4,9 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 
 /**
  * Receives a model call's output while it is written: text as it arrives and each tool call once its
- * arguments are complete. Without a streaming model the whole text and every tool call are delivered
- * once the response is in. Called on the model client's threads; a sink that throws fails the call.
+ * arguments are complete. When nothing was streamed (a blocking model, or an interceptor that answered the
+ * call itself), the run delivers the whole text and every tool call once the call has returned through the
+ * chain. Called on the model client's threads; a sink that throws fails the call.
  */
 public interface StreamSink {
 

@@ -1,5 +1,7 @@
 package dev.quarry.agent.model;
 
+import dev.quarry.agent.error.ConfigurationException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +20,7 @@ public record Usage(List<Call> calls) {
      * One model call.
      *
      * @param id the call's span id in the trace
+     * @param model the model that answered, as the provider named it (empty when it did not say)
      * @param inputTokens input tokens billed (excluding cache reads)
      * @param outputTokens output tokens
      * @param cacheReadTokens input tokens read from the prompt cache
@@ -27,6 +30,7 @@ public record Usage(List<Call> calls) {
      */
     public record Call(
             String id,
+            String model,
             long inputTokens,
             long outputTokens,
             long cacheReadTokens,
@@ -52,6 +56,23 @@ public record Usage(List<Call> calls) {
 
     public long totalTokens() {
         return inputTokens() + outputTokens() + cacheReadTokens() + cacheWriteTokens();
+    }
+
+    /**
+     * What the run's model calls cost, in the currency of the table (US dollars per million tokens in the
+     * examples), each call priced by its model.
+     *
+     * @throws dev.quarry.agent.error.ConfigurationException when a call's model has no price in the table
+     */
+    public BigDecimal cost(PriceTable prices) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Call call : calls) {
+            PriceTable.Price price = prices.priceOf(call.model())
+                    .orElseThrow(() -> new ConfigurationException("the price table has no price for model '"
+                            + call.model() + "' (call " + call.id() + "); add one, or a fallback price"));
+            total = total.add(price.of(call));
+        }
+        return total;
     }
 
     public int modelCalls() {

@@ -38,6 +38,9 @@ public final class UsageRecorder implements ModelInterceptor {
         long output = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
         long cacheRead = tokens instanceof CacheTokenUsage cache ? cache.cacheReadTokens() : 0;
         long cacheWrite = tokens instanceof CacheTokenUsage cache ? cache.cacheWriteTokens() : 0;
-        return new Usage.Call(id, input, output, cacheRead, cacheWrite, response.attempts(), latency);
+        String model = response.chatResponse().modelName() == null
+                ? ""
+                : response.chatResponse().modelName();
+        return new Usage.Call(id, model, input, output, cacheRead, cacheWrite, response.attempts(), latency);
     }
 }

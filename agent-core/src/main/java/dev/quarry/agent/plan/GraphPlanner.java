@@ -115,7 +115,8 @@ public final class GraphPlanner implements Planner {
             if (filled.isPresent()) {
                 return finish(context, filled.get());
             }
-            String joined = context.chat("join", joinRequest(context, plan, results))
+            String joined = context.stream(
+                            "join", joinRequest(context, plan, results), (id, call) -> {}, (id, text) -> {})
                     .response()
                     .aiMessage()
                     .text();

@@ -1,14 +1,22 @@
 package dev.quarry.agent.schedule;
 
+import java.util.List;
 import java.util.Objects;
 
 /** The interceptor that runs a side-effecting tool only when its {@link ApprovalHandler} approves. */
 public final class ApprovalGate implements StepInterceptor {
 
     private final ApprovalHandler handler;
+    private final List<StepListener> listeners;
 
     public ApprovalGate(ApprovalHandler handler) {
+        this(handler, List.of());
+    }
+
+    /** A gate that also tells {@code listeners} of each request and decision. */
+    public ApprovalGate(ApprovalHandler handler, List<StepListener> listeners) {
         this.handler = Objects.requireNonNull(handler, "approval handler");
+        this.listeners = List.copyOf(listeners);
     }
 
     @Override
@@ -16,8 +24,11 @@ public final class ApprovalGate implements StepInterceptor {
         if (!call.tool().policy().sideEffecting()) {
             return chain.proceed(call);
         }
-        ApprovalHandler.Decision decision = handler.decide(new ApprovalHandler.Request(
-                call.runId(), call.step().id(), call.tool().name(), call.arguments()));
+        ApprovalHandler.Request request = new ApprovalHandler.Request(
+                call.runId(), call.step().id(), call.tool().name(), call.arguments());
+        listeners.forEach(l -> l.onApprovalRequested(call.runId(), request));
+        ApprovalHandler.Decision decision = handler.decide(request);
+        listeners.forEach(l -> l.onApprovalDecided(call.runId(), request, decision));
         if (decision.approved()) {
             return chain.proceed(call);
         }

@@ -1,6 +1,9 @@
 package dev.quarry.agent.schedule;
 
-/** Observes steps starting and ending (tracing, metrics, progress). Called on step threads; keep it quick. */
+/**
+ * Observes steps starting and ending and approvals asked for and given (tracing, metrics, progress, run
+ * streams). Called on step threads; keep it quick.
+ */
 public interface StepListener {
 
     /** The step's dependencies are done and it is about to run (or be refused, skipped, ...). */
@@ -8,4 +11,10 @@ public interface StepListener {
 
     /** The step ended; {@code result} says how. */
     default void onFinish(String runId, Step step, StepResult result) {}
+
+    /** A side-effecting call is about to be put to the approval handler. */
+    default void onApprovalRequested(String runId, ApprovalHandler.Request request) {}
+
+    /** The approval handler decided on a call. */
+    default void onApprovalDecided(String runId, ApprovalHandler.Request request, ApprovalHandler.Decision decision) {}
 }

@@ -46,7 +46,7 @@ public final class StepScheduler {
     private final int maxConcurrency;
     private final ToolThreads toolThreads;
     private final RetryPolicy retry;
-    private final ApprovalGate approval;
+    private final ApprovalHandler approvalHandler;
     private final List<StepInterceptor> interceptors;
     private final List<StepListener> listeners;
     private final boolean deduplicate;
@@ -56,7 +56,7 @@ public final class StepScheduler {
         this.maxConcurrency = builder.maxConcurrency;
         this.toolThreads = new ToolThreads(builder.maxConcurrency, builder.isolateTools);
         this.retry = builder.retry;
-        this.approval = new ApprovalGate(builder.approvalHandler);
+        this.approvalHandler = builder.approvalHandler;
         this.interceptors = List.copyOf(builder.interceptors);
         this.listeners = List.copyOf(builder.listeners);
         this.deduplicate = builder.deduplicate;
@@ -191,7 +191,7 @@ public final class StepScheduler {
             if (deduplicate) {
                 order.add(new Deduplication());
             }
-            order.add(approval);
+            order.add(new ApprovalGate(approvalHandler, runListeners));
             order.addAll(interceptors);
             order.add(new OutputTruncation(maxResultChars));
             order.add(new StepRetry(retry, running));

@@ -1,5 +1,6 @@
 package dev.quarry.agent.schedule;
 
+import com.fasterxml.jackson.core.JacksonException;
 import dev.langchain4j.exception.RetriableException;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolContext;
@@ -97,8 +98,7 @@ final class ToolExecution implements StepInterceptor.Chain {
             if (cancelled || cause instanceof InterruptedException) {
                 return StepResult.failed(step, StepStatus.CANCELLED, "Stopped: the run was cancelled.", 1);
             }
-            StepResult failed = StepResult.failed(
-                    step, StepStatus.FAILED, "The tool " + tool.name() + " failed: " + describe(cause), 1);
+            StepResult failed = StepResult.failed(step, StepStatus.FAILED, describe(cause), 1);
             if (isTransient(cause)) {
                 throw new RetryableFailure(failed);
             }
@@ -118,7 +118,11 @@ final class ToolExecution implements StepInterceptor.Chain {
         return StepResult.failed(step, StepStatus.CANCELLED, "Not run: the run's deadline passed.", 0);
     }
 
+    /** Worth another try; never a serialization or validation failure, which would fail the same way again. */
     private static boolean isTransient(Throwable cause) {
+        if (cause instanceof JacksonException) {
+            return false;
+        }
         return (cause instanceof ToolException t && t.isTransient())
                 || cause instanceof IOException
                 || cause instanceof UncheckedIOException
@@ -126,10 +130,11 @@ final class ToolExecution implements StepInterceptor.Chain {
                 || cause instanceof RetriableException;
     }
 
+    /** What the model reads of a failure: the exception's message, as AiServices sends it (or its type). */
     static String describe(Throwable cause) {
         String message = cause.getMessage();
-        return cause instanceof ToolException || message != null && !message.isBlank()
-                ? (cause instanceof ToolException ? "" : cause.getClass().getSimpleName() + ": ") + message
+        return message != null && !message.isBlank()
+                ? message
                 : cause.getClass().getSimpleName();
     }
 }

@@ -30,6 +30,7 @@ public final class Trace implements StepListener {
     private final String runId;
     private final long originNanos;
     private volatile long endNanos = -1;
+    private volatile long firstAnswerTokenNanos = -1;
     private final List<Span> spans = new ArrayList<>();
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
     private final Map<String, String> stepOrigins = new ConcurrentHashMap<>();
@@ -51,6 +52,22 @@ public final class Trace implements StepListener {
     /** Marks the end of the run. */
     public void finish() {
         endNanos = now();
+    }
+
+    /**
+     * Records when the answer's first token reached the application: during the stream of the call that
+     * answered, or when the answer was complete if it was not streamed. The first mark counts.
+     */
+    public void firstAnswerToken(long nanosSinceStart) {
+        if (firstAnswerTokenNanos < 0) {
+            firstAnswerTokenNanos = nanosSinceStart;
+        }
+    }
+
+    /** Time from the start of the run to the answer's first token, once the run has answered. */
+    public java.util.Optional<Duration> firstAnswerToken() {
+        long nanos = firstAnswerTokenNanos;
+        return nanos < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(nanos));
     }
 
     /** Records a finished span. */
@@ -164,6 +181,7 @@ public final class Trace implements StepListener {
         document.put("runId", runId);
         document.put("wallMillis", wallTime().toNanos() / 1e6);
         document.put("criticalPathMillis", criticalPath().toNanos() / 1e6);
+        firstAnswerToken().ifPresent(d -> document.put("firstAnswerTokenMillis", d.toNanos() / 1e6));
         document.put("parallelism", parallelism());
         document.put("spans", spans());
         try {

@@ -54,7 +54,7 @@ final class TraceHtml {
                 .legend span{display:inline-block;padding:2px 8px;margin-right:8px;color:#fff;font-size:12px}
                 </style></head><body>
                 <h1>Run %s</h1>
-                <div class="summary"><b>wall %.1f ms</b><b>critical path %.1f ms</b><b>parallelism %.2f</b><b>%d spans</b></div>
+                <div class="summary"><b>wall %.1f ms</b><b>first answer token %s</b><b>critical path %.1f ms</b><b>parallelism %.2f</b><b>%d spans</b></div>
                 <div class="legend"><span class="model">model call</span><span class="step">step</span>
                 <span class="failed">failed</span><span style="color:#222;outline:2px solid #e0a100">critical path</span></div>
                 <div class="chart">
@@ -64,6 +64,9 @@ final class TraceHtml {
                 escape(trace.runId()),
                 escape(trace.runId()),
                 trace.wallTime().toNanos() / 1e6,
+                trace.firstAnswerToken()
+                        .map(d -> String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6))
+                        .orElse("-"),
                 trace.criticalPath().toNanos() / 1e6,
                 trace.parallelism(),
                 spans.size(),

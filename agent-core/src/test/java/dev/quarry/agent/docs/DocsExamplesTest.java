@@ -25,10 +25,64 @@ class DocsExamplesTest {
     static final Path SOURCES = Path.of("src", "test", "java", "dev", "quarry", "agent", "docs");
 
     static void assertPrintedInTheGuide(String file) throws Exception {
+        assertShownInTheGuide(file);
         String source = Files.readString(SOURCES.resolve(file));
-        String shown = source.substring(source.indexOf("/**")).strip();
-        assertThat(Files.readString(DOC)).contains(shown);
-        assertThat(shown.lines().count()).as("an example under 30 lines").isLessThan(30);
+        assertThat(source.substring(source.indexOf("/**")).strip().lines().count())
+                .as("an example under 30 lines")
+                .isLessThan(30);
+    }
+
+    static void assertShownInTheGuide(String file) throws Exception {
+        String source = Files.readString(SOURCES.resolve(file));
+        assertThat(Files.readString(DOC))
+                .contains(source.substring(source.indexOf("/**")).strip());
+    }
+
+    @Test
+    void theServerSentEventsExampleStreamsARunToAnHttpClient() throws Exception {
+        assertShownInTheGuide("RunOverSse.java");
+        Tool lookup = Tool.of(
+                ToolSpecification.builder()
+                        .name("lookup")
+                        .description("looks a word up")
+                        .parameters(JsonObjectSchema.builder()
+                                .addStringProperty("word")
+                                .required("word")
+                                .build())
+                        .build(),
+                ToolPolicy.readOnly(),
+                (arguments, context) -> ToolResult.of("a word"));
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                toolCalls(call("a", "lookup", "{\"word\":\"quarry\"}")), AiMessage.from("A quarry is a pit."));
+        Agent agent = Agent.builder().model(model).tool(lookup).build();
+        var server = RunOverSse.start(agent, 0);
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var response = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://127.0.0.1:" + server.getAddress().getPort() + "/ask?q=define%20quarry"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(response.body())
+                    .contains("event: step\ndata: lookup SUCCEEDED")
+                    .contains("event: text\ndata: A quarry is a pit.")
+                    .endsWith("event: done\ndata: A quarry is a pit.\n\n");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theTypedAndAsyncExamplesWork() throws Exception {
+        assertShownInTheGuide("TypedAndAsync.java");
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                AiMessage.from("{\"city\": \"Lyon\", \"date\": \"2026-12-24\", \"travellers\": 2}"),
+                AiMessage.from("later"));
+        Agent agent = Agent.builder().model(model).build();
+        assertThat(TypedAndAsync.plan(agent))
+                .isEqualTo(new TypedAndAsync.Trip("Lyon", java.time.LocalDate.of(2026, 12, 24), 2));
+        assertThat(TypedAndAsync.answerLater(agent, "and then?").get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo("later");
     }
 
     @Test
