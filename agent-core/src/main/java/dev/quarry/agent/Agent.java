@@ -179,7 +179,7 @@ public final class Agent {
             Consumer<RunEvent> sink,
             TypedAnswer<?> format) {
         checkTask(task);
-        RunEvents events = new RunEvents(sink);
+        RunEvents events = new RunEvents(sink, listeners);
         String runId = UUID.randomUUID().toString().substring(0, 8);
         List<ChatMessage> conversation = new ArrayList<>();
         if (!systemPrompt.isBlank()) {
@@ -399,6 +399,16 @@ public final class Agent {
         public Builder stepInterceptor(StepInterceptor interceptor) {
             if (given(interceptor, "stepInterceptor")) {
                 steps.interceptor(interceptor);
+            }
+            return this;
+        }
+
+        /** Adds a plugin's model interceptors, step interceptors and listeners (OpenTelemetry, for one). */
+        public Builder plugin(AgentPlugin plugin) {
+            if (given(plugin, "plugin")) {
+                plugin.modelInterceptors().forEach(this::modelInterceptor);
+                plugin.stepInterceptors().forEach(this::stepInterceptor);
+                plugin.listeners().forEach(this::listener);
             }
             return this;
         }

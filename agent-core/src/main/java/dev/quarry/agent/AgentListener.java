@@ -14,6 +14,9 @@ public interface AgentListener extends StepListener {
 
     default void onModelCall(String runId, Usage.Call call) {}
 
+    /** The model call {@code plannedBy} (an id such as {@code model-1}) planned this step. */
+    default void onStepPlanned(String runId, dev.quarry.agent.schedule.Step step, String plannedBy) {}
+
     default void onRunEnd(String runId, AgentResult result) {}
 
     default void onRunFailed(String runId, QuarryException error) {}

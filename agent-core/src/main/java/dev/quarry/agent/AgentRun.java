@@ -154,7 +154,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         if (plannedBy != null) {
             trace.stepPlannedBy(step.id(), plannedBy);
         }
-        events.emit(new RunEvent.StepScheduled(runId, step.id(), step.tool(), plannedBy));
+        events.stepPlanned(runId, step, plannedBy);
         return record.remember(steps.submit(step));
     }
 

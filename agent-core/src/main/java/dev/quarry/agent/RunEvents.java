@@ -5,6 +5,7 @@ import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -23,10 +24,19 @@ final class RunEvents implements StepListener {
     static final Consumer<RunEvent> NONE = event -> {};
 
     private final Consumer<RunEvent> sink;
+    private final List<AgentListener> listeners;
     private final Map<String, Long> starts = new ConcurrentHashMap<>();
 
-    RunEvents(Consumer<RunEvent> sink) {
+    /** @param listeners the agent's listeners, told of each step the model plans */
+    RunEvents(Consumer<RunEvent> sink, List<AgentListener> listeners) {
         this.sink = sink;
+        this.listeners = listeners;
+    }
+
+    /** The model call {@code plannedBy} planned {@code step}. */
+    void stepPlanned(String runId, Step step, String plannedBy) {
+        listeners.forEach(l -> l.onStepPlanned(runId, step, plannedBy));
+        emit(new RunEvent.StepScheduled(runId, step.id(), step.tool(), plannedBy));
     }
 
     void emit(RunEvent event) {
