@@ -31,7 +31,7 @@ class TraceScreenshotTest {
     Path work;
 
     @Test
-    void chromiumRendersABarForEverySpan() throws Exception {
+    void chromiumRendersTheTimelineWithAxisLanesAndDetails() throws Exception {
         Path browser = chromium().orElse(null);
         Assumptions.assumeTrue(
                 browser != null,
@@ -60,8 +60,29 @@ class TraceScreenshotTest {
         String html = Files.readString(trace);
         int modelSpans = count(html, "class=\"bar model");
         int stepSpans = count(html, "class=\"bar step");
+        int modelLanes = count(html, "data-lane=\"model\"");
+        int stepLanes = count(html, "data-lane=\"step\"");
         assertThat(modelSpans).isEqualTo(2);
         assertThat(stepSpans).isGreaterThanOrEqualTo(2);
+        assertThat(modelLanes).as("the two model calls ran one after the other").isEqualTo(1);
+        assertThat(stepLanes).as("the parallel searches need a lane each").isGreaterThanOrEqualTo(2);
+
+        // what the browser built from the page, as a person would read it
+        Process dump = new ProcessBuilder(
+                        browser.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--dump-dom",
+                        trace.toUri().toString())
+                .redirectError(work.resolve("chromium-dom.log").toFile())
+                .start();
+        String dom = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dump.waitFor(90, TimeUnit.SECONDS)).as("Chromium finished").isTrue();
+        assertThat(dom).contains("class=\"tick\"").contains(" ms</span>");
+        assertThat(dom).contains("first answer token").contains("tokens ").contains("critical path");
+        assertThat(count(dom, "<tr data-span=")).isEqualTo(modelSpans + stepSpans);
+        assertThat(dom).contains("arguments=").contains("inputTokens=");
 
         Path png = work.resolve("trace.png");
         Process chrome = new ProcessBuilder(
@@ -84,8 +105,8 @@ class TraceScreenshotTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1200);
         // the lanes start right of the 260 px labels; the legend above them ends further left
-        assertThat(bands(image, MODEL_COLOUR)).as("purple model-call bars").isEqualTo(modelSpans);
-        assertThat(bands(image, STEP_COLOUR)).as("green step bars").isEqualTo(stepSpans);
+        assertThat(bands(image, MODEL_COLOUR)).as("purple model-call lanes").isEqualTo(modelLanes);
+        assertThat(bands(image, STEP_COLOUR)).as("green step lanes").isEqualTo(stepLanes);
     }
 
     /** Runs of consecutive pixel rows that hold the colour right of the labels: one per drawn bar. */

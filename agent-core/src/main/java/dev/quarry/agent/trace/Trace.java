@@ -100,6 +100,8 @@ public final class Trace implements StepListener {
         if (result.deduplicated()) {
             attributes.put("deduplicated", true);
         }
+        attributes.put("arguments", excerpt(step.arguments().toString()));
+        attributes.put("result", excerpt(result.text()));
         add(new Span(
                 step.id(),
                 Span.Kind.STEP,
@@ -110,6 +112,13 @@ public final class Trace implements StepListener {
                 result.attempts(),
                 dependsOn,
                 attributes));
+    }
+
+    /** Tool arguments and results are kept in the trace as excerpts of this many characters. */
+    public static final int EXCERPT_CHARS = 200;
+
+    private static String excerpt(String text) {
+        return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "...";
     }
 
     /** All spans, by start time. */
