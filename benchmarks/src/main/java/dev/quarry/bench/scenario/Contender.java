@@ -16,52 +16,48 @@ public enum Contender {
     /** (a) LangChain4j {@code AiServices}, default settings: tool calls run one after another. */
     AISERVICES_SEQUENTIAL("a", "AiServices, sequential ReAct", ScenarioOracle.Protocol.ONE_CALL_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return AiServices.builder(Assistant.class)
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.unstreamed(AiServices.builder(Assistant.class)
                     .chatModel(models.chat())
                     .tools(tools)
                     .build()
-                    .answer(question);
+                    .answer(question));
         }
     },
     /** (b) LangChain4j {@code AiServices} with {@code executeToolsConcurrently()}. */
     AISERVICES_CONCURRENT(
             "b", "AiServices, executeToolsConcurrently", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return AiServices.builder(Assistant.class)
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.unstreamed(AiServices.builder(Assistant.class)
                     .chatModel(models.chat())
                     .tools(tools)
                     .executeToolsConcurrently()
                     .build()
-                    .answer(question);
+                    .answer(question));
         }
     },
     /** (c) Quarry with native parallel tool use. */
     QUARRY_TOOL_USE("c", "Quarry ToolUsePlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return quarry(models, tools, Planner.toolUse(), false, false)
-                    .run(question)
-                    .answer();
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.of(
+                    quarry(models, tools, Planner.toolUse(), false, false).run(question));
         }
     },
     /** (d) Quarry with an up-front dependency-graph plan. */
     QUARRY_GRAPH("d", "Quarry GraphPlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return quarry(models, tools, Planner.graph(), false, false)
-                    .run(question)
-                    .answer();
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.of(
+                    quarry(models, tools, Planner.graph(), false, false).run(question));
         }
     },
     /** (e) (d) with a streaming model: each plan line runs as soon as it is written. */
     QUARRY_GRAPH_STREAMING("e", "Quarry GraphPlanner + streaming", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return quarry(models, tools, Planner.graph(), true, false)
-                    .run(question)
-                    .answer();
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.of(quarry(models, tools, Planner.graph(), true, false).run(question));
         }
     },
     /**
@@ -71,10 +67,8 @@ public enum Contender {
     QUARRY_GRAPH_STREAMING_PREFETCH(
             "f", "Quarry GraphPlanner + streaming + prefetch", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        String answer(Models models, ScenarioTools tools, String question) {
-            return quarry(models, tools, Planner.graph(), true, true)
-                    .run(question)
-                    .answer();
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return Answer.of(quarry(models, tools, Planner.graph(), true, true).run(question));
         }
     };
 
@@ -109,7 +103,33 @@ public enum Contender {
     }
 
     /** Answers one task; the tools are fresh for the task. */
-    abstract String answer(Models models, ScenarioTools tools, String question);
+    abstract Answer answer(Models models, ScenarioTools tools, String question);
+
+    /**
+     * A contender's answer, and when its first token reached the caller.
+     *
+     * @param text the answer
+     * @param firstTokenNanos {@link System#nanoTime()} of the answer's first token, or -1 when the answer
+     *     was not streamed (it arrived whole, when the call returned)
+     */
+    record Answer(String text, long firstTokenNanos) {
+
+        static Answer unstreamed(String text) {
+            return new Answer(text, -1);
+        }
+
+        /** From a Quarry run: its trace says when the first token came, relative to the run's start. */
+        static Answer of(dev.quarry.agent.AgentResult result) {
+            long end = System.nanoTime();
+            long origin = end - result.trace().wallTime().toNanos();
+            return new Answer(
+                    result.answer(),
+                    result.trace()
+                            .firstAnswerToken()
+                            .map(d -> origin + d.toNanos())
+                            .orElse(end));
+        }
+    }
 
     /** The blocking and streaming clients of one simulated Bedrock endpoint. */
     record Models(ChatModel chat, StreamingChatModel streaming) {}

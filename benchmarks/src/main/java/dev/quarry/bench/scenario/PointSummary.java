@@ -14,6 +14,7 @@ import java.util.function.ToDoubleFunction;
  * @param tasks task runs
  * @param medianWall median wall seconds per task (unscaled)
  * @param p90Wall 90th percentile wall seconds (unscaled)
+ * @param medianFirstToken median seconds to the answer's first token (unscaled)
  * @param modelCalls mean model calls per task
  * @param inputTokens mean input tokens per task
  * @param outputTokens mean output tokens per task
@@ -27,6 +28,7 @@ public record PointSummary(
         int tasks,
         double medianWall,
         double p90Wall,
+        double medianFirstToken,
         double modelCalls,
         double inputTokens,
         double outputTokens,
@@ -50,6 +52,7 @@ public record PointSummary(
                 runs.size(),
                 percentile(runs, TaskRun::wallSeconds, 0.5),
                 percentile(runs, TaskRun::wallSeconds, 0.9),
+                percentile(runs, TaskRun::firstTokenSeconds, 0.5),
                 mean(runs, TaskRun::modelCalls),
                 mean(runs, TaskRun::inputTokens),
                 mean(runs, TaskRun::outputTokens),

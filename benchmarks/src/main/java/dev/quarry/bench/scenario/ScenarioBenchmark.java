@@ -115,13 +115,14 @@ public final class ScenarioBenchmark {
                         points.add(summary);
                         System.err.printf(
                                 Locale.ROOT,
-                                "R=%-3d speed=%-4s (%s) median %.2f s, p90 %.2f s, %.1f calls, wall/cp %.3f,"
-                                        + " %d problems [%.1f s]%n",
+                                "R=%-3d speed=%-4s (%s) median %.2f s, p90 %.2f s, first token %.2f s, %.1f calls,"
+                                        + " wall/cp %.3f, %d problems [%.1f s]%n",
                                 thinking,
                                 speed,
                                 contender.letter(),
                                 summary.medianWall(),
                                 summary.p90Wall(),
+                                summary.medianFirstToken(),
                                 summary.modelCalls(),
                                 summary.wallOverCriticalPath(),
                                 summary.problems(),

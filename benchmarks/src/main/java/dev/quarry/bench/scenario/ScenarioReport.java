@@ -99,20 +99,21 @@ public final class ScenarioReport {
         StringBuilder text = new StringBuilder();
         for (int thinking : thinkings()) {
             text.append("\n#### R = ").append(thinking).append(" reasoning tokens per turn\n\n");
-            text.append("| contender | speed | median s | p90 s | model calls | input tok | output tok"
-                    + " | wall / crit. path | 2x model gives | problems |\n");
-            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            text.append("| contender | speed | median s | p90 s | first token s | model calls | input tok"
+                    + " | output tok | wall / crit. path | 2x model gives | problems |\n");
+            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Contender contender : Contender.values()) {
                 for (double speed : speeds()) {
                     at(contender, speed, thinking)
                             .ifPresent(p -> text.append(String.format(
                                     Locale.ROOT,
-                                    "| (%s) %s | %sx | %.2f | %.2f | %.2f | %.0f | %.0f | %.3f | %s | %d |\n",
+                                    "| (%s) %s | %sx | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.3f | %s | %d |\n",
                                     contender.letter(),
                                     contender.label(),
                                     number(speed),
                                     p.medianWall(),
                                     p.p90Wall(),
+                                    p.medianFirstToken(),
                                     p.modelCalls(),
                                     p.inputTokens(),
                                     p.outputTokens(),

@@ -86,16 +86,25 @@ public final class ScenarioRunner implements AutoCloseable {
         return runs;
     }
 
-    private record Measured(ParallelQa.Task task, long wallNanos, String answer, String error, ScenarioTools tools) {}
+    private record Measured(
+            ParallelQa.Task task,
+            long wallNanos,
+            long firstTokenNanos,
+            String answer,
+            String error,
+            ScenarioTools tools) {}
 
     private Measured runOne(Contender contender, ParallelQa.Task task) {
         ScenarioTools tools = new ScenarioTools(task, settings.seed(), settings.scale());
         long start = System.nanoTime();
         try {
-            String answer = contender.answer(models, tools, task.question());
-            return new Measured(task, System.nanoTime() - start, answer, null, tools);
+            Contender.Answer answer = contender.answer(models, tools, task.question());
+            long wall = System.nanoTime() - start;
+            long firstToken = answer.firstTokenNanos() < 0 ? wall : answer.firstTokenNanos() - start;
+            return new Measured(task, wall, firstToken, answer.text(), null, tools);
         } catch (RuntimeException e) {
-            return new Measured(task, System.nanoTime() - start, null, e.toString(), tools);
+            long wall = System.nanoTime() - start;
+            return new Measured(task, wall, wall, null, e.toString(), tools);
         }
     }
 
@@ -124,6 +133,7 @@ public final class ScenarioRunner implements AutoCloseable {
                 task.id(),
                 task.branch(),
                 one.wallNanos() / 1e9 / scale,
+                one.firstTokenNanos() / 1e9 / scale,
                 CriticalPath.of(work) / 1e9 / scale,
                 requests.size(),
                 input,

@@ -10,6 +10,7 @@ package dev.quarry.bench.scenario;
  * @param taskId the ParallelQA id
  * @param branch look-ups the task needs
  * @param wallSeconds from the call to the answer
+ * @param firstTokenSeconds from the call to the answer's first token (the wall time when not streamed)
  * @param criticalPathSeconds the heaviest chain of the work it did (see {@link CriticalPath})
  * @param modelCalls requests the simulator received for this task
  * @param inputTokens input tokens of those requests, counted from what was sent
@@ -24,6 +25,7 @@ public record TaskRun(
         String taskId,
         int branch,
         double wallSeconds,
+        double firstTokenSeconds,
         double criticalPathSeconds,
         int modelCalls,
         long inputTokens,
