@@ -32,6 +32,19 @@ import org.junit.jupiter.api.Test;
 /** What an application holds: streamed runs, typed answers, async runs, and the run's cost. */
 class ApplicationApiTest {
 
+    /** A tool that blocks until interrupted, telling when it started and when it ended. */
+    static dev.quarry.agent.tool.Tool blocking(CountDownLatch started, CountDownLatch ended) {
+        return tool("block", ToolPolicy.readOnly().withIdempotent(false), args -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+                return ToolResult.of("never");
+            } finally {
+                ended.countDown();
+            }
+        });
+    }
+
     static Agent echoAgent(ScriptedChatModel model) {
         return Agent.builder()
                 .model(model)
@@ -127,15 +140,7 @@ class ApplicationApiTest {
     void cancellingTheSubscriptionCancelsTheRunAndItsSteps() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
-        var block = tool("block", ToolPolicy.readOnly().withIdempotent(false), args -> {
-            started.countDown();
-            try {
-                new CountDownLatch(1).await();
-                return ToolResult.of("never");
-            } finally {
-                ended.countDown();
-            }
-        });
+        var block = blocking(started, ended);
         ScriptedChatModel model =
                 ScriptedChatModel.turns(toolCalls(call("b1", "block", "{\"q\":\"x\"}")), AiMessage.from("never"));
         Flow.Publisher<RunEvent> run = Agent.builder().model(model).tool(block).build().stream("block");
@@ -176,15 +181,7 @@ class ApplicationApiTest {
 
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
-        var block = tool("block", ToolPolicy.readOnly().withIdempotent(false), args -> {
-            started.countDown();
-            try {
-                new CountDownLatch(1).await();
-                return ToolResult.of("never");
-            } finally {
-                ended.countDown();
-            }
-        });
+        var block = blocking(started, ended);
         CompletableFuture<AgentResult> running = Agent.builder()
                 .model(ScriptedChatModel.turns(toolCalls(call("b1", "block", "{\"q\":\"x\"}")), AiMessage.from("x")))
                 .tool(block)

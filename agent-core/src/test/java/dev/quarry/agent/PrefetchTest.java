@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
@@ -77,11 +76,7 @@ class PrefetchTest {
     }
 
     static String system(ChatRequest request) {
-        return request.messages().stream()
-                .filter(m -> m instanceof SystemMessage)
-                .map(m -> ((SystemMessage) m).text())
-                .findFirst()
-                .orElse("");
+        return GraphPlannerTest.system(request);
     }
 
     Agent agent(ScriptedChatModel model) {

@@ -65,7 +65,11 @@ class StepChainTest {
                 .build()
                 .run("go");
 
-        assertThat(seen).as("the duplicate and the refused call never reach it").containsExactly("r1 read");
+        // r1 and r2 are the same call, run at once: whichever gets there first runs, the other shares its result
+        assertThat(seen)
+                .as("the duplicate and the refused call never reach it")
+                .singleElement()
+                .satisfies(entry -> assertThat(entry).isIn("r1 read", "r2 read"));
         assertThat(seenResults.getFirst())
                 .as("retries happen inside it, and it sees the truncated text")
                 .startsWith("SUCCEEDED 3 ")
@@ -73,7 +77,9 @@ class StepChainTest {
         assertThat(result.steps())
                 .extracting(StepResult::status)
                 .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED, StepStatus.REFUSED);
-        assertThat(result.steps().get(1).deduplicated()).isTrue();
+        assertThat(result.steps().subList(0, 2))
+                .filteredOn(StepResult::deduplicated)
+                .hasSize(1);
     }
 
     /**

@@ -35,16 +35,7 @@ public final class ModelTracing implements ModelInterceptor {
         try {
             response = chain.proceed(call);
         } catch (RuntimeException e) {
-            trace.add(new Span(
-                    call.id(),
-                    Span.Kind.MODEL,
-                    call.purpose(),
-                    start,
-                    trace.now(),
-                    e.getClass().getSimpleName(),
-                    0,
-                    read,
-                    Map.of()));
+            record(call, start, e.getClass().getSimpleName(), 0, read, Map.of());
             throw e;
         }
         TokenUsage tokens = response.chatResponse().tokenUsage();
@@ -54,16 +45,18 @@ public final class ModelTracing implements ModelInterceptor {
         attributes.put(
                 "outputTokens", tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount());
         attributes.put("cacheReadTokens", tokens instanceof CacheTokenUsage cache ? cache.cacheReadTokens() : 0);
-        trace.add(new Span(
-                call.id(),
-                Span.Kind.MODEL,
-                call.purpose(),
-                start,
-                trace.now(),
-                "OK",
-                response.attempts(),
-                read,
-                attributes));
+        record(call, start, "OK", response.attempts(), read, attributes);
         return response;
+    }
+
+    private void record(
+            ModelCall call,
+            long start,
+            String outcome,
+            int attempts,
+            List<String> read,
+            Map<String, Object> attributes) {
+        trace.add(new Span(
+                call.id(), Span.Kind.MODEL, call.purpose(), start, trace.now(), outcome, attempts, read, attributes));
     }
 }

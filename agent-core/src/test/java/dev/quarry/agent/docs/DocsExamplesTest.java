@@ -24,6 +24,21 @@ class DocsExamplesTest {
     static final Path DOC = Path.of("..", "docs", "agent-core.md");
     static final Path SOURCES = Path.of("src", "test", "java", "dev", "quarry", "agent", "docs");
 
+    /** A read-only tool that looks a word up. */
+    static Tool lookup() {
+        return Tool.of(
+                ToolSpecification.builder()
+                        .name("lookup")
+                        .description("looks a word up")
+                        .parameters(JsonObjectSchema.builder()
+                                .addStringProperty("word")
+                                .required("word")
+                                .build())
+                        .build(),
+                ToolPolicy.readOnly(),
+                (arguments, context) -> ToolResult.of("a word"));
+    }
+
     static void assertPrintedInTheGuide(String file) throws Exception {
         assertShownInTheGuide(file);
         String source = Files.readString(SOURCES.resolve(file));
@@ -41,17 +56,7 @@ class DocsExamplesTest {
     @Test
     void theServerSentEventsExampleStreamsARunToAnHttpClient() throws Exception {
         assertShownInTheGuide("RunOverSse.java");
-        Tool lookup = Tool.of(
-                ToolSpecification.builder()
-                        .name("lookup")
-                        .description("looks a word up")
-                        .parameters(JsonObjectSchema.builder()
-                                .addStringProperty("word")
-                                .required("word")
-                                .build())
-                        .build(),
-                ToolPolicy.readOnly(),
-                (arguments, context) -> ToolResult.of("a word"));
+        Tool lookup = lookup();
         ScriptedChatModel model = ScriptedChatModel.turns(
                 toolCalls(call("a", "lookup", "{\"word\":\"quarry\"}")), AiMessage.from("A quarry is a pit."));
         Agent agent = Agent.builder().model(model).tool(lookup).build();
@@ -101,17 +106,7 @@ class DocsExamplesTest {
     @Test
     void theStepInterceptorOfTheGuideAuditsWhatRan() throws Exception {
         assertPrintedInTheGuide("AuditLog.java");
-        Tool lookup = Tool.of(
-                ToolSpecification.builder()
-                        .name("lookup")
-                        .description("looks a word up")
-                        .parameters(JsonObjectSchema.builder()
-                                .addStringProperty("word")
-                                .required("word")
-                                .build())
-                        .build(),
-                ToolPolicy.readOnly(),
-                (arguments, context) -> ToolResult.of("a word"));
+        Tool lookup = lookup();
         ScriptedChatModel model = ScriptedChatModel.turns(
                 toolCalls(call("a", "lookup", "{\"word\":\"quarry\"}"), call("b", "lookup", "{\"word\":\"quarry\"}")),
                 AiMessage.from("done"));
