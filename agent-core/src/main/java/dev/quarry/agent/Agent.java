@@ -192,12 +192,11 @@ public final class Agent {
         AgentRun run = new AgentRun(this, runId, task, conversation, runTools, events);
         try (run) {
             while (true) {
-                Optional<String> answer = planner.round(run);
+                Optional<String> answer =
+                        planner.round(run).map(text -> format == null ? text : format.conform(run, text));
                 run.deadline().check("before the model answered");
                 if (answer.isPresent()) {
-                    String text = format == null ? answer.get() : format.conform(run, answer.get());
-                    run.deadline().check("before the model answered");
-                    AgentResult result = run.result(text);
+                    AgentResult result = run.result(answer.get());
                     listeners.forEach(l -> l.onRunEnd(runId, result));
                     return new Outcome(result, List.copyOf(conversation));
                 }

@@ -145,7 +145,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     }
 
     private List<String> inputsOf(ModelCall call) {
-        return call.purpose().startsWith(RunChatModel.PURPOSE_PREFIX) ? List.of() : record.takeUnread();
+        return call.toolStep().isPresent() ? List.of() : record.takeUnread();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.quarry.agent;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.StreamSink;
 
 /**
@@ -10,9 +11,6 @@ import dev.quarry.agent.model.StreamSink;
  * run's limits and budget, is retried, traced and accounted, and cannot outlive the deadline.
  */
 final class RunChatModel implements ChatModel {
-
-    /** Purpose of a model call a tool makes: this prefix and the step id. */
-    static final String PURPOSE_PREFIX = "tool:";
 
     private final AgentRun run;
     private final String stepId;
@@ -24,7 +22,7 @@ final class RunChatModel implements ChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        return run.call(PURPOSE_PREFIX + stepId, request, false, id -> StreamSink.NONE)
+        return run.call(ModelCall.toolPurpose(stepId), request, false, id -> StreamSink.NONE)
                 .response();
     }
 }

@@ -43,7 +43,7 @@ final class RunPrefetch implements ModelInterceptor, StepListener {
 
     @Override
     public ModelResponse intercept(ModelCall call, Chain chain) {
-        if (call.purpose().startsWith(RunChatModel.PURPOSE_PREFIX)) {
+        if (call.toolStep().isPresent()) {
             return chain.proceed(call);
         }
         StepResult done = finished;

@@ -132,4 +132,26 @@ class StepChainTest {
         }
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
     }
+
+    /** A tool that timed out and stopped when interrupted is tried again: its first attempt had ended. */
+    @Test
+    void aTimedOutToolThatAnswersInterruptionIsRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        var slowOnce = tool("slow_once", ToolPolicy.readOnly().withTimeout(Duration.ofMillis(100)), args -> {
+            if (calls.incrementAndGet() == 1) {
+                new CountDownLatch(1).await(); // ends, interrupted, at the timeout
+            }
+            return ToolResult.of("second time");
+        });
+        ScriptedChatModel model =
+                ScriptedChatModel.turns(toolCalls(call("s", "slow_once", "{\"q\":\"x\"}")), AiMessage.from("done"));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .tool(slowOnce)
+                .stepRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)))
+                .build()
+                .run("go");
+        assertThat(result.steps().getFirst().status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(result.steps().getFirst().attempts()).isEqualTo(2);
+    }
 }

@@ -46,10 +46,7 @@ final class IndexFolder {
             if (!Files.isDirectory(path)) {
                 throw new IndexException(path + " is a file, not a folder; give the index a folder of its own");
             }
-            List<String> names;
-            try (Stream<Path> entries = Files.list(path)) {
-                names = entries.map(p -> p.getFileName().toString()).sorted().toList();
-            }
+            List<String> names = names(path);
             List<String> strangeCommits = names.stream()
                     .filter(n -> n.startsWith("segments") && !COMMIT.matcher(n).matches())
                     .toList();
@@ -57,12 +54,7 @@ final class IndexFolder {
                 throw new IndexException(path + " holds " + strangeCommits + ", which Lucene would read as index"
                         + " commits; move those files out, or give the index a folder of its own");
             }
-            if (names.contains(MARKER)) {
-                return;
-            }
-            boolean legacyIndex = names.stream().anyMatch(n -> COMMIT.matcher(n).matches())
-                    && names.stream().allMatch(n -> LUCENE_FILE.matcher(n).matches());
-            if (legacyIndex) {
+            if (names.contains(MARKER) || unmarkedIndex(names)) {
                 return;
             }
             if (names.isEmpty()) {
@@ -86,16 +78,29 @@ final class IndexFolder {
         if (!Files.isDirectory(path)) {
             return false;
         }
-        try (Stream<Path> entries = Files.list(path)) {
-            List<String> names = entries.map(p -> p.getFileName().toString()).toList();
-            boolean committed = names.stream().anyMatch(n -> COMMIT.matcher(n).matches());
-            return committed
-                    && (names.contains(MARKER)
-                            || names.stream()
-                                    .allMatch(n -> LUCENE_FILE.matcher(n).matches()));
+        try {
+            List<String> names = names(path);
+            return hasCommit(names) && (names.contains(MARKER) || unmarkedIndex(names));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect index folder " + path, e);
         }
+    }
+
+    /** The names in a folder, sorted. */
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static boolean hasCommit(List<String> names) {
+        return names.stream().anyMatch(n -> COMMIT.matcher(n).matches());
+    }
+
+    /** An index written before the marker existed: a commit, and nothing but Lucene's files. */
+    private static boolean unmarkedIndex(List<String> names) {
+        return hasCommit(names)
+                && names.stream().allMatch(n -> LUCENE_FILE.matcher(n).matches());
     }
 
     /** Marks a folder that holds a Quarry index (an index written before the marker existed, once opened). */

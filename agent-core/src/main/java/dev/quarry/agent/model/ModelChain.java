@@ -14,8 +14,7 @@ import java.util.concurrent.Executors;
  */
 public final class ModelChain implements AutoCloseable {
 
-    private final List<ModelInterceptor> interceptors;
-    private final ModelInvoker model;
+    private final ModelInterceptor.Chain head;
     private final ExecutorService threads;
 
     /**
@@ -34,24 +33,19 @@ public final class ModelChain implements AutoCloseable {
         if (model == null && streamingModel == null) {
             throw new IllegalArgumentException("a model chain needs a model");
         }
-        this.interceptors = List.copyOf(interceptors);
         this.threads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("quarry-" + runId + "-model-", 0).factory());
-        this.model = new ModelInvoker(model, streamingModel, streamIdleTimeout, threads);
+        ModelInterceptor.Chain chain = new ModelInvoker(model, streamingModel, streamIdleTimeout, threads);
+        for (ModelInterceptor interceptor : interceptors.reversed()) {
+            ModelInterceptor.Chain next = chain;
+            chain = call -> interceptor.intercept(call, next);
+        }
+        this.head = chain;
     }
 
     /** Sends the call through every interceptor to the model. */
     public ModelResponse call(ModelCall call) {
-        return chain(0).proceed(call);
-    }
-
-    private ModelInterceptor.Chain chain(int index) {
-        if (index == interceptors.size()) {
-            return model;
-        }
-        ModelInterceptor interceptor = interceptors.get(index);
-        ModelInterceptor.Chain next = chain(index + 1);
-        return call -> interceptor.intercept(call, next);
+        return head.proceed(call);
     }
 
     @Override

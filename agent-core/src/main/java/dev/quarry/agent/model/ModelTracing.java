@@ -1,6 +1,5 @@
 package dev.quarry.agent.model;
 
-import dev.langchain4j.model.output.TokenUsage;
 import dev.quarry.agent.trace.Span;
 import dev.quarry.agent.trace.Trace;
 import java.util.LinkedHashMap;
@@ -38,13 +37,11 @@ public final class ModelTracing implements ModelInterceptor {
             record(call, start, e.getClass().getSimpleName(), 0, read, Map.of());
             throw e;
         }
-        TokenUsage tokens = response.chatResponse().tokenUsage();
+        Tokens tokens = Tokens.of(response.chatResponse().tokenUsage());
         Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put(
-                "inputTokens", tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount());
-        attributes.put(
-                "outputTokens", tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount());
-        attributes.put("cacheReadTokens", tokens instanceof CacheTokenUsage cache ? cache.cacheReadTokens() : 0);
+        attributes.put("inputTokens", tokens.input());
+        attributes.put("outputTokens", tokens.output());
+        attributes.put("cacheReadTokens", tokens.cacheRead());
         record(call, start, "OK", response.attempts(), read, attributes);
         return response;
     }

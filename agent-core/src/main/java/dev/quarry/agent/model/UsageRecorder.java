@@ -1,6 +1,5 @@
 package dev.quarry.agent.model;
 
-import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -33,14 +32,18 @@ public final class UsageRecorder implements ModelInterceptor {
     }
 
     static Usage.Call usageOf(String id, ModelResponse response, Duration latency) {
-        TokenUsage tokens = response.chatResponse().tokenUsage();
-        long input = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
-        long output = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
-        long cacheRead = tokens instanceof CacheTokenUsage cache ? cache.cacheReadTokens() : 0;
-        long cacheWrite = tokens instanceof CacheTokenUsage cache ? cache.cacheWriteTokens() : 0;
+        Tokens tokens = Tokens.of(response.chatResponse().tokenUsage());
         String model = response.chatResponse().modelName() == null
                 ? ""
                 : response.chatResponse().modelName();
-        return new Usage.Call(id, model, input, output, cacheRead, cacheWrite, response.attempts(), latency);
+        return new Usage.Call(
+                id,
+                model,
+                tokens.input(),
+                tokens.output(),
+                tokens.cacheRead(),
+                tokens.cacheWrite(),
+                response.attempts(),
+                latency);
     }
 }

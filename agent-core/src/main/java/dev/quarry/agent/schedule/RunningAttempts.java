@@ -25,9 +25,17 @@ final class RunningAttempts {
         notifyAll();
     }
 
-    /** Attempts of this step still running. */
-    synchronized int of(String stepId) {
-        return byStep.getOrDefault(stepId, 0);
+    /** Waits until no attempt of this step runs or {@code nanos} pass; true when none runs. */
+    synchronized boolean awaitStepEnded(String stepId, long nanos) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
+        while (byStep.containsKey(stepId)) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** Attempts of the run still running. */

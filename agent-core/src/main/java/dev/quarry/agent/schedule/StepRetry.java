@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class StepRetry implements StepInterceptor {
 
+    /** Least time an interrupted attempt is given to end before it counts as ignoring the interruption. */
+    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final RetryPolicy policy;
     private final RunningAttempts running;
 
@@ -28,14 +31,20 @@ final class StepRetry implements StepInterceptor {
             } catch (RetryableFailure failure) {
                 result = failure.result().withAttempts(attempt);
             }
-            if (attempt >= maxAttempts || running.of(call.step().id()) > 0) {
+            if (attempt >= maxAttempts) {
                 return result;
             }
             long backoff = policy.backoffAfter(attempt).toNanos();
             if (backoff >= call.deadline().remainingNanos()) {
                 return result;
             }
-            TimeUnit.NANOSECONDS.sleep(backoff);
+            // an interrupted attempt takes a moment to end; one still running when the backoff is over
+            // ignored its interruption, and is not joined by a second copy
+            long end = System.nanoTime() + backoff;
+            if (!running.awaitStepEnded(call.step().id(), Math.max(backoff, SETTLE_NANOS))) {
+                return result;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
         }
     }
 }

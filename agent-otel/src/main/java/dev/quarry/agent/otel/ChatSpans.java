@@ -22,8 +22,6 @@ import java.util.List;
 /** A {@code chat {model}} span and the two GenAI client metrics for every model call of a run. */
 final class ChatSpans implements ModelInterceptor {
 
-    private static final String TOOL_PURPOSE = "tool:";
-
     private final Tracer tracer;
     private final RunSpans runs;
     private final LongHistogram tokens;
@@ -95,10 +93,9 @@ final class ChatSpans implements ModelInterceptor {
         if (run == null) {
             return Context.current();
         }
-        if (call.purpose().startsWith(TOOL_PURPOSE)) {
-            return run.steps.getOrDefault(call.purpose().substring(TOOL_PURPOSE.length()), run.context);
-        }
-        return run.context;
+        return call.toolStep()
+                .map(step -> run.steps.getOrDefault(step, run.context))
+                .orElse(run.context);
     }
 
     private void record(Span span, ModelResponse response, Attributes metric) {
