@@ -89,6 +89,7 @@ public final class Agent {
         this.prefetch = builder.prefetch;
     }
 
+    /** A builder; {@link Builder#model} is the one required setting. */
     public static Builder builder() {
         return new Builder();
     }
@@ -331,6 +332,7 @@ public final class Agent {
             return this;
         }
 
+        /** Adds a tool; tool names must be unique. */
         public Builder tool(Tool tool) {
             if (given(tool, "tool")) {
                 tools.add(tool);
@@ -338,6 +340,7 @@ public final class Agent {
             return this;
         }
 
+        /** Adds tools; tool names must be unique. */
         public Builder tools(List<? extends Tool> more) {
             if (given(more, "tools")) {
                 more.forEach(this::tool);
@@ -365,6 +368,7 @@ public final class Agent {
             return this;
         }
 
+        /** Instructions sent as the system prompt of every model call the planner makes. */
         public Builder systemPrompt(String systemPrompt) {
             if (given(systemPrompt, "systemPrompt")) {
                 this.systemPrompt = systemPrompt;
@@ -372,6 +376,7 @@ public final class Agent {
             return this;
         }
 
+        /** Observes every run of the agent: model calls, steps, the end of the run. */
         public Builder listener(AgentListener listener) {
             if (given(listener, "listener")) {
                 listeners.add(listener);

@@ -10,14 +10,18 @@ import dev.quarry.agent.schedule.StepListener;
  */
 public interface AgentListener extends StepListener {
 
+    /** A run started on {@code task}. */
     default void onRunStart(String runId, String task) {}
 
+    /** A model call of the run ended, with its token usage. */
     default void onModelCall(String runId, Usage.Call call) {}
 
     /** The model call {@code plannedBy} (an id such as {@code model-1}) planned this step. */
     default void onStepPlanned(String runId, dev.quarry.agent.schedule.Step step, String plannedBy) {}
 
+    /** The run answered. */
     default void onRunEnd(String runId, AgentResult result) {}
 
+    /** The run ended with {@code error}, which carries its partial result. */
     default void onRunFailed(String runId, QuarryException error) {}
 }

@@ -32,18 +32,22 @@ public record Limits(int maxSteps, int maxModelCalls, long tokenBudget, Duration
         }
     }
 
+    /** These limits with another maximum number of steps. */
     public Limits withMaxSteps(int value) {
         return new Limits(value, maxModelCalls, tokenBudget, deadline);
     }
 
+    /** These limits with another maximum number of model calls. */
     public Limits withMaxModelCalls(int value) {
         return new Limits(maxSteps, value, tokenBudget, deadline);
     }
 
+    /** These limits with another token budget (input plus output tokens). */
     public Limits withTokenBudget(long value) {
         return new Limits(maxSteps, maxModelCalls, value, deadline);
     }
 
+    /** These limits with another deadline for the whole run. */
     public Limits withDeadline(Duration value) {
         return new Limits(maxSteps, maxModelCalls, tokenBudget, value);
     }

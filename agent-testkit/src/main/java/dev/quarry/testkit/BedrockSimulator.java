@@ -79,6 +79,7 @@ public final class BedrockSimulator implements AutoCloseable {
                 .willReturn(aResponse().withTransformers(TRANSFORMER)));
     }
 
+    /** A builder for a simulator with no latency, no faults and an empty script. */
     public static Builder builder() {
         return new Builder();
     }
@@ -422,6 +423,7 @@ public final class BedrockSimulator implements AutoCloseable {
             return this;
         }
 
+        /** How long replies take: time to first token and per output token. */
         public Builder latency(LatencyProfile latency) {
             this.latency = Objects.requireNonNull(latency);
             return this;
@@ -442,6 +444,7 @@ public final class BedrockSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Seeds the random choices (latency jitter, random faults) so a run can be repeated. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

@@ -37,6 +37,7 @@ public enum Fault {
         this.message = message;
     }
 
+    /** The HTTP status the simulator answers with, or 0 for a transport-level fault. */
     public int status() {
         return status;
     }
@@ -46,6 +47,7 @@ public enum Fault {
         return errorType;
     }
 
+    /** The error message in the response body. */
     public String message() {
         return message;
     }

@@ -25,10 +25,12 @@ public final class ScriptedStreamingChatModel implements StreamingChatModel {
 
     /** One piece of a streamed turn: text, or a complete tool call; {@code pause} runs before it is sent. */
     public record Piece(String text, ToolExecutionRequest toolCall, Runnable pause) {
+        /** A piece of streamed answer text. */
         public static Piece text(String text) {
             return new Piece(text, null, () -> {});
         }
 
+        /** A complete tool call, handed over as soon as it streams. */
         public static Piece toolCall(ToolExecutionRequest call) {
             return new Piece(null, call, () -> {});
         }
@@ -82,6 +84,7 @@ public final class ScriptedStreamingChatModel implements StreamingChatModel {
         });
     }
 
+    /** Every request the model received, in order. */
     public List<ChatRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);

@@ -87,6 +87,7 @@ public final class EmailTools {
         return List.of(draftEmail(), sendEmail());
     }
 
+    /** {@code draft_email}: writes an RFC 5322 draft to the outbox (nothing is sent), so it needs no approval. */
     public Tool draftEmail() {
         ToolSpecification specification = ToolSpecification.builder()
                 .name("draft_email")
@@ -150,6 +151,7 @@ public final class EmailTools {
         return file;
     }
 
+    /** {@code send_email}: sends a draft over SMTP; side-effecting, so it runs only after approval. */
     public Tool sendEmail() {
         ToolSpecification specification = ToolSpecification.builder()
                 .name("send_email")

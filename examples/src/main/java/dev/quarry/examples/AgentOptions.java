@@ -8,6 +8,8 @@ import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.index.LuceneIndex;
+import dev.quarry.offline.OfflineModel;
+import dev.quarry.offline.OfflineStreamingModel;
 import dev.quarry.tools.ReadTools;
 import dev.quarry.tools.SearchTool;
 import dev.quarry.tools.SummariseTool;

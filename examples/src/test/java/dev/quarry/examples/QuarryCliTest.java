@@ -2,6 +2,7 @@ package dev.quarry.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.offline.OfflineModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -41,10 +41,12 @@ public final class Chunker {
         return new Chunker(DEFAULT_MAX_CHARS, DEFAULT_OVERLAP_CHARS);
     }
 
+    /** The longest chunk, in characters. */
     public int maxChars() {
         return maxChars;
     }
 
+    /** How many characters consecutive chunks share. */
     public int overlapChars() {
         return overlapChars;
     }

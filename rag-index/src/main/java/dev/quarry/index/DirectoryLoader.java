@@ -34,6 +34,7 @@ public final class DirectoryLoader {
         this.loader = builder.loader;
     }
 
+    /** A builder that loads the supported files under {@code root}. */
     public static Builder builder(Path root) {
         return new Builder(root);
     }
@@ -144,16 +145,19 @@ public final class DirectoryLoader {
             return this;
         }
 
+        /** Skips the files whose path relative to the root matches this glob (for example {@code **}{@code /drafts/**}). */
         public Builder exclude(String glob) {
             excludes.add(Objects.requireNonNull(glob));
             return this;
         }
 
+        /** The loader used for each file; the default reads text, Markdown, HTML and PDF. */
         public Builder loader(DocumentLoader loader) {
             this.loader = Objects.requireNonNull(loader);
             return this;
         }
 
+        /** The loader; walking it fails with an {@code IllegalArgumentException} when the root is not a folder. */
         public DirectoryLoader build() {
             return new DirectoryLoader(this);
         }

@@ -148,6 +148,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
     }
 
+    /** A builder for an index in a folder or in memory. */
     public static Builder builder() {
         return new Builder();
     }
@@ -689,6 +690,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             return this;
         }
 
+        /** How documents are cut into chunks; the default is {@link Chunker#defaults()}. */
         public Builder chunker(Chunker chunker) {
             this.chunker = Objects.requireNonNull(chunker);
             return this;

@@ -46,6 +46,7 @@ public record SearchRequest(
         return builder(query).build();
     }
 
+    /** A request for {@code query} with the defaults: BM25, ten results, no filter. */
     public static Builder builder(String query) {
         return new Builder(query);
     }
@@ -85,21 +86,25 @@ public record SearchRequest(
             this.query = query;
         }
 
+        /** BM25, dense vectors or both fused. */
         public Builder mode(SearchMode mode) {
             this.mode = mode;
             return this;
         }
 
+        /** How many results to return, 1 to 1000. */
         public Builder k(int k) {
             this.k = k;
             return this;
         }
 
+        /** Keeps only chunks whose document metadata matches this filter. */
         public Builder filter(MetadataFilter filter) {
             filters.add(Objects.requireNonNull(filter));
             return this;
         }
 
+        /** Keeps only chunks whose document has metadata {@code key} equal to {@code value}. */
         public Builder filter(String key, String value) {
             return filter(MetadataFilter.equalTo(key, value));
         }
@@ -110,11 +115,13 @@ public record SearchRequest(
             return this;
         }
 
+        /** How hybrid search fuses its BM25 and vector rankings. */
         public Builder fusion(Fusion fusion) {
             this.fusion = fusion;
             return this;
         }
 
+        /** The request; fails with an {@code IllegalArgumentException} for a blank or too long query or a bad {@code k}. */
         public SearchRequest build() {
             return new SearchRequest(query, mode, k, filters, querySyntax, fusion);
         }

@@ -78,6 +78,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         this.parameters = parameters.build();
     }
 
+    /** A builder; defaults: {@link #DEFAULT_MODEL_ID} in us-east-1, credentials from the AWS default chain. */
     public static Builder builder() {
         return new Builder();
     }
@@ -223,6 +224,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
             return this;
         }
 
+        /** The sampling temperature (Claude takes 0 to 1); unset, the model's default. */
         public Builder temperature(double temperature) {
             this.temperature = temperature;
             return this;
@@ -249,6 +251,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
             return this;
         }
 
+        /** The model; fails with a {@code ConfigurationException} that says what to fix. */
         public ClaudeOnBedrock build() {
             return new ClaudeOnBedrock(this);
         }

@@ -18,10 +18,12 @@ public final class CacheTokenUsage extends TokenUsage {
         this.cacheWriteTokens = cacheWriteTokens;
     }
 
+    /** Input tokens read from the provider's prompt cache. */
     public int cacheReadTokens() {
         return cacheReadTokens;
     }
 
+    /** Input tokens written to the provider's prompt cache. */
     public int cacheWriteTokens() {
         return cacheWriteTokens;
     }

@@ -19,11 +19,13 @@ package dev.quarry.agent.model;
 @FunctionalInterface
 public interface ModelInterceptor {
 
+    /** Handles one model call: usually does its work around {@code chain.proceed(call)} and returns its response. */
     ModelResponse intercept(ModelCall call, Chain chain);
 
     /** The rest of the chain, ending in the model. */
     @FunctionalInterface
     interface Chain {
+        /** Passes the call to the next interceptor, the model at the end of the chain. */
         ModelResponse proceed(ModelCall call);
     }
 }

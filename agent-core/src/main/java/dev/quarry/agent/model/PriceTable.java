@@ -33,6 +33,7 @@ public final class PriceTable {
         this.fallback = builder.fallback;
     }
 
+    /** A builder for an empty table; add a price for every model the agent calls. */
     public static Builder builder() {
         return new Builder();
     }
@@ -101,6 +102,7 @@ public final class PriceTable {
             return this;
         }
 
+        /** The table. */
         public PriceTable build() {
             return new PriceTable(this);
         }

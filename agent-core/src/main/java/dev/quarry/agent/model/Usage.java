@@ -38,22 +38,27 @@ public record Usage(List<Call> calls) {
             int attempts,
             Duration latency) {}
 
+    /** Input tokens over all model calls. */
     public long inputTokens() {
         return calls.stream().mapToLong(Call::inputTokens).sum();
     }
 
+    /** Output tokens over all model calls. */
     public long outputTokens() {
         return calls.stream().mapToLong(Call::outputTokens).sum();
     }
 
+    /** Input tokens read from prompt caches over all model calls. */
     public long cacheReadTokens() {
         return calls.stream().mapToLong(Call::cacheReadTokens).sum();
     }
 
+    /** Input tokens written to prompt caches over all model calls. */
     public long cacheWriteTokens() {
         return calls.stream().mapToLong(Call::cacheWriteTokens).sum();
     }
 
+    /** Input plus output tokens. */
     public long totalTokens() {
         return inputTokens() + outputTokens() + cacheReadTokens() + cacheWriteTokens();
     }
@@ -75,6 +80,7 @@ public record Usage(List<Call> calls) {
         return total;
     }
 
+    /** How many model calls were made. */
     public int modelCalls() {
         return calls.size();
     }

@@ -68,6 +68,7 @@ public final class GraphPlanner implements Planner {
         this.maxReplans = builder.maxReplans;
     }
 
+    /** A builder with the defaults: 3 plan attempts, 2 replans. */
     public static Builder builder() {
         return new Builder();
     }
@@ -370,6 +371,7 @@ public final class GraphPlanner implements Planner {
             return this;
         }
 
+        /** The planner. */
         public GraphPlanner build() {
             return new GraphPlanner(this);
         }

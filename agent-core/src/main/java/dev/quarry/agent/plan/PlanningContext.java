@@ -47,12 +47,14 @@ public interface PlanningContext {
     /** Receives the text of a model turn as it streams, with the id of the model call writing it. */
     @FunctionalInterface
     interface TextSink {
+        /** Takes a piece of text written by the model call {@code modelCallId}. */
         void accept(String modelCallId, String text);
     }
 
     /** Receives each complete tool call of a model turn, with the id of the model call writing it. */
     @FunctionalInterface
     interface ToolCallSink {
+        /** Takes a complete tool call written by the model call {@code modelCallId}. */
         void accept(String modelCallId, ToolExecutionRequest call);
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @FunctionalInterface
 public interface ApprovalHandler {
 
+    /** Approves or refuses one call; may block until a person answers. */
     Decision decide(Request request) throws InterruptedException;
 
     /** Refuses every side-effecting call: the safe default. */
@@ -28,10 +29,12 @@ public interface ApprovalHandler {
 
     /** The answer, with a reason the model reads when refused. */
     record Decision(boolean approved, String reason) {
+        /** Lets the call run. */
         public static Decision approve() {
             return new Decision(true, "approved");
         }
 
+        /** Refuses the call; the step ends as refused with this reason for the model. */
         public static Decision refuse(String reason) {
             return new Decision(false, reason);
         }

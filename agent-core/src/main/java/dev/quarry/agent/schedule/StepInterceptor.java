@@ -18,11 +18,13 @@ import dev.quarry.agent.tool.Tool;
 @FunctionalInterface
 public interface StepInterceptor {
 
+    /** Handles one step attempt: usually does its work around {@code chain.proceed(call)} and returns its result. */
     StepResult intercept(StepCall call, Chain chain) throws InterruptedException;
 
     /** The rest of the chain, ending in the tool call. */
     @FunctionalInterface
     interface Chain {
+        /** Passes the call to the next interceptor, the tool at the end of the chain. */
         StepResult proceed(StepCall call) throws InterruptedException;
     }
 
@@ -35,6 +37,7 @@ public interface StepInterceptor {
      * @param deadline the run's deadline
      */
     record StepCall(String runId, Step step, Tool tool, Deadline deadline) {
+        /** The arguments the model gave the tool. */
         public ObjectNode arguments() {
             return step.arguments();
         }

@@ -63,6 +63,7 @@ public final class StepScheduler {
         this.maxResultChars = builder.maxResultChars;
     }
 
+    /** A builder with the defaults: 256 steps at once, deduplication, isolated tools, a refusing approval handler. */
     public static Builder builder() {
         return new Builder();
     }
@@ -134,6 +135,7 @@ public final class StepScheduler {
             return this;
         }
 
+        /** Observes every step's start and end. */
         public Builder listener(StepListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -207,10 +209,12 @@ public final class StepScheduler {
             return call -> interceptor.intercept(call, next);
         }
 
+        /** The id of the run the call belongs to. */
         public String runId() {
             return runId;
         }
 
+        /** The run's deadline. */
         public Deadline deadline() {
             return deadline;
         }

@@ -18,6 +18,7 @@ public enum StepStatus {
     /** The run was cancelled or passed its deadline while the step was waiting or running. */
     CANCELLED;
 
+    /** Whether the step succeeded. */
     public boolean succeeded() {
         return this == SUCCEEDED;
     }

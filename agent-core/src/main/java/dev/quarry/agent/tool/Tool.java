@@ -43,6 +43,7 @@ public interface Tool {
     /** What a tool made with {@link #of} does when called; the contract of {@link Tool#execute}. */
     @FunctionalInterface
     interface Body {
+        /** Runs one call with arguments that passed the schema; an exception fails the step with its message. */
         ToolResult execute(ObjectNode arguments, ToolContext context) throws Exception;
     }
 }

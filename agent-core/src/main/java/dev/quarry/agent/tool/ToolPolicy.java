@@ -35,14 +35,17 @@ public record ToolPolicy(boolean sideEffecting, boolean idempotent, Duration tim
         return new ToolPolicy(true, false, DEFAULT_TIMEOUT, Integer.MAX_VALUE);
     }
 
+    /** This policy with another time limit per call. */
     public ToolPolicy withTimeout(Duration newTimeout) {
         return new ToolPolicy(sideEffecting, idempotent, newTimeout, maxConcurrency);
     }
 
+    /** This policy with another limit on calls of this tool running at once. */
     public ToolPolicy withMaxConcurrency(int newMax) {
         return new ToolPolicy(sideEffecting, idempotent, timeout, newMax);
     }
 
+    /** This policy, saying whether a failed call may be retried. */
     public ToolPolicy withIdempotent(boolean newIdempotent) {
         return new ToolPolicy(sideEffecting, newIdempotent, timeout, maxConcurrency);
     }

@@ -29,6 +29,7 @@ public final class ToolRegistry {
         this.tools = Collections.unmodifiableMap(byName);
     }
 
+    /** The tool with this name, if there is one. */
     public Optional<Tool> find(String name) {
         return Optional.ofNullable(name).map(tools::get);
     }

@@ -18,14 +18,17 @@ public record ToolResult(String text, List<Citation> citations, boolean error) {
         citations = List.copyOf(citations);
     }
 
+    /** A result with text for the model and no citations. */
     public static ToolResult of(String text) {
         return new ToolResult(text, List.of(), false);
     }
 
+    /** A result with text for the model and the citations it rests on. */
     public static ToolResult of(String text, List<Citation> citations) {
         return new ToolResult(text, citations, false);
     }
 
+    /** A failed call's message for the model; the step ends as failed and the model can recover. */
     public static ToolResult error(String message) {
         return new ToolResult(message, List.of(), true);
     }

@@ -38,6 +38,7 @@ public record Span(
         STEP
     }
 
+    /** The span's length in nanoseconds. */
     public long durationNanos() {
         return endNanos - startNanos;
     }

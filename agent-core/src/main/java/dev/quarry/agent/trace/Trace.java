@@ -40,6 +40,7 @@ public final class Trace implements StepListener {
         this.originNanos = System.nanoTime();
     }
 
+    /** The id of the traced run. */
     public String runId() {
         return runId;
     }

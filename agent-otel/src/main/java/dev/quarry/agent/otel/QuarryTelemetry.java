@@ -108,6 +108,7 @@ public final class QuarryTelemetry implements AgentPlugin {
             return this;
         }
 
+        /** The plugin. */
         public QuarryTelemetry build() {
             return new QuarryTelemetry(this);
         }

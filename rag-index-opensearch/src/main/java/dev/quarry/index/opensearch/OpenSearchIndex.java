@@ -538,6 +538,7 @@ public final class OpenSearchIndex implements SearchIndex {
             return this;
         }
 
+        /** How documents are cut into chunks; the default is {@link dev.quarry.index.Chunker#defaults()}. */
         public Builder chunker(Chunker chunker) {
             this.chunker = Objects.requireNonNull(chunker, "chunker");
             return this;

@@ -1,4 +1,4 @@
-package dev.quarry.examples;
+package dev.quarry.offline;
 
 import java.text.BreakIterator;
 import java.util.ArrayList;

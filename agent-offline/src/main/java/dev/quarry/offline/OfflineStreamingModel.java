@@ -1,4 +1,4 @@
-package dev.quarry.examples;
+package dev.quarry.offline;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;

@@ -1,4 +1,4 @@
-package dev.quarry.examples;
+package dev.quarry.offline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +15,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.quarry.agent.plan.GraphPlanner;
-import dev.quarry.tools.SummariseTool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,8 +23,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A deterministic, offline langchain4j {@link ChatModel} so the examples run end to end without AWS. It is
- * not Claude, and every answer starts with {@link #HEADER} to say so. What it does is a real, simple
+ * A deterministic, offline langchain4j {@link ChatModel}: the examples run end to end with it without AWS, and
+ * an application's own tests can drive a real agent with it (artifact {@code quarry-agent-offline}, which
+ * brings no logging binding and nothing of the CLI). It is not Claude, and every answer starts with
+ * {@link #HEADER} to say so. What it does is a real, simple
  * algorithm, never canned text:
  *
  * <ul>
@@ -34,9 +35,12 @@ import java.util.stream.Collectors;
  *       the searches run in parallel; for "summarise the documents: a, b" it calls {@code summarise}; for a
  *       task naming an e-mail address it drafts an e-mail with {@code draft_email} after searching.
  *   <li><b>Answering</b>: term-overlap sentence selection over the cited passages the tools returned: the
- *       sentences sharing most content words with the task, each followed by its citation.
- *   <li><b>Summarising</b> (requests from the {@code summarise} tool): the most central sentences within the
- *       word budget.
+ *       sentences sharing most content words with the task, each followed by its citation (a result without
+ *       {@code [document#chunk[start-end]]} labels counts as one passage cited by its tool's name).
+ *   <li><b>Summarising</b>: a request that offers no tools and whose system instruction asks for "at most N
+ *       words" (as the {@code summarise} tool's requests do) is summarised within that budget: text made of
+ *       {@code [label] passage} blocks keeps whole passages with their labels, in order; any other text
+ *       gives its most central sentences.
  * </ul>
  */
 public final class OfflineModel implements ChatModel {
@@ -46,6 +50,9 @@ public final class OfflineModel implements ChatModel {
 
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
     private static final Pattern SUMMARISE = Pattern.compile("(?i)summari[sz]e the documents?:\\s*(.+)");
+    private static final Pattern JOIN_STEP = Pattern.compile(
+            "(?m)^\\$\\S+ (\\S+) \\[(\\w+)\\]: (.*?)(?=^\\$\\S+ \\S+ \\[\\w+\\]: |^Problems with the plan: |\\z)",
+            Pattern.DOTALL);
     private static final Pattern WORD_LIMIT = Pattern.compile("at most (\\d+) words");
 
     @Override
@@ -74,10 +81,11 @@ public final class OfflineModel implements ChatModel {
         }
         if (system.startsWith(GraphPlanner.JOIN_HEADER)) {
             String task = lastUser.lines().findFirst().orElse("").replaceFirst("^Task: ", "");
-            return AiMessage.from(answer(task, lastUser));
+            return AiMessage.from(answer(task, joinEvidence(lastUser)));
         }
-        if (system.startsWith(SummariseTool.MAP_INSTRUCTION) || system.startsWith(SummariseTool.REDUCE_INSTRUCTION)) {
-            return AiMessage.from(summarise(system, lastUser));
+        Matcher limit = WORD_LIMIT.matcher(system);
+        if (request.toolSpecifications().isEmpty() && limit.find()) {
+            return AiMessage.from(summarise(Integer.parseInt(limit.group(1)), lastUser));
         }
         List<ToolExecutionResultMessage> results = resultsSinceLastUser(request.messages());
         Set<String> tools = request.toolSpecifications().stream()
@@ -90,7 +98,7 @@ public final class OfflineModel implements ChatModel {
             }
             return AiMessage.from(HEADER + "\nI have no tools to look this up.");
         }
-        String evidence = results.stream().map(ToolExecutionResultMessage::text).collect(Collectors.joining("\n\n"));
+        List<Extractive.Passage> evidence = evidence(results);
         Matcher email = EMAIL.matcher(lastUser);
         boolean drafted = results.stream().anyMatch(r -> "draft_email".equals(r.toolName()));
         if (email.find() && tools.contains("draft_email") && !drafted) {
@@ -105,6 +113,35 @@ public final class OfflineModel implements ChatModel {
             return AiMessage.from(HEADER + "\n" + status);
         }
         return AiMessage.from(answer(lastUser, evidence));
+    }
+
+    /**
+     * The cited passages of a {@link GraphPlanner} join request's step results ({@code $id tool [STATUS]:
+     * text} blocks); a succeeded result without any is one passage cited by its tool's name.
+     */
+    private static List<Extractive.Passage> joinEvidence(String input) {
+        List<Extractive.Passage> passages = new ArrayList<>();
+        Matcher step = JOIN_STEP.matcher(input);
+        while (step.find()) {
+            if (!"SUCCEEDED".equals(step.group(2))) {
+                continue;
+            }
+            String text = step.group(3).strip();
+            List<Extractive.Passage> cited = Extractive.passages(text);
+            passages.addAll(cited.isEmpty() ? List.of(new Extractive.Passage(step.group(1), text)) : cited);
+        }
+        return passages;
+    }
+
+    /** The cited passages of the results; a result without any is one passage cited by its tool's name. */
+    private static List<Extractive.Passage> evidence(List<ToolExecutionResultMessage> results) {
+        List<Extractive.Passage> passages = new ArrayList<>();
+        for (ToolExecutionResultMessage result : results) {
+            List<Extractive.Passage> cited = Extractive.passages(result.text());
+            passages.addAll(
+                    cited.isEmpty() ? List.of(new Extractive.Passage(result.toolName(), result.text())) : cited);
+        }
+        return passages;
     }
 
     private static List<ToolExecutionRequest> firstCalls(String task, Set<String> tools) {
@@ -141,9 +178,9 @@ public final class OfflineModel implements ChatModel {
         return task.replaceAll("(?i)^draft an e-?mail to \\S+ (about|on)\\s+", "");
     }
 
-    private static ToolExecutionRequest draftCall(String task, String address, String evidence) {
+    private static ToolExecutionRequest draftCall(String task, String address, List<Extractive.Passage> evidence) {
         String topic = withoutEmailInstruction(task);
-        List<Extractive.Sentence> best = Extractive.bestSentences(topic, Extractive.passages(evidence), 4);
+        List<Extractive.Sentence> best = Extractive.bestSentences(topic, evidence, 4);
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         args.putArray("to").add(address);
         args.put("subject", topic.length() > 70 ? topic.substring(0, 67) + "..." : topic);
@@ -181,8 +218,8 @@ public final class OfflineModel implements ChatModel {
         return plan.toString();
     }
 
-    static String answer(String task, String evidence) {
-        List<Extractive.Sentence> best = Extractive.bestSentences(task, Extractive.passages(evidence), 4);
+    static String answer(String task, List<Extractive.Passage> evidence) {
+        List<Extractive.Sentence> best = Extractive.bestSentences(task, evidence, 4);
         if (best.isEmpty()) {
             return HEADER + "\nThe retrieved passages do not answer this.";
         }
@@ -191,11 +228,9 @@ public final class OfflineModel implements ChatModel {
         return answer.toString().strip();
     }
 
-    private static String summarise(String instruction, String text) {
-        Matcher limit = WORD_LIMIT.matcher(instruction);
-        int maxWords = limit.find() ? Integer.parseInt(limit.group(1)) : 100;
-        if (instruction.startsWith(SummariseTool.REDUCE_INSTRUCTION)) {
-            List<Extractive.Passage> parts = Extractive.passages(text);
+    private static String summarise(int maxWords, String text) {
+        List<Extractive.Passage> parts = Extractive.passages(text);
+        if (!parts.isEmpty()) {
             StringBuilder out = new StringBuilder();
             int words = 0;
             for (Extractive.Passage part : parts) {
