@@ -5,6 +5,9 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.quarry.agent.durable.FileJournal;
+import dev.quarry.agent.durable.RunJournal;
+import dev.quarry.agent.durable.RunRecords;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.DeadlineExceededException;
 import dev.quarry.agent.error.QuarryException;
@@ -29,6 +32,7 @@ import dev.quarry.agent.trace.Trace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +77,7 @@ public final class Agent {
     private final RetryPolicy modelRetry;
     private final Duration streamIdleTimeout;
     private final Prefetch prefetch;
+    private final RunJournal journal;
 
     private Agent(Builder builder, ToolRegistry tools, StepScheduler scheduler) {
         this.model = builder.model;
@@ -87,6 +92,7 @@ public final class Agent {
         this.modelRetry = builder.modelRetry;
         this.streamIdleTimeout = builder.streamIdleTimeout;
         this.prefetch = builder.prefetch;
+        this.journal = builder.journal;
     }
 
     /** A builder; {@link Builder#model} is the one required setting. */
@@ -96,13 +102,76 @@ public final class Agent {
 
     /** Runs one task with no memory of earlier runs, and returns when it has answered. */
     public AgentResult run(String task) {
-        return run(task, List.of(), tools, RunEvents.NONE, null).result();
+        return journaled(task, null, RunEvents.NONE);
     }
 
     /** Runs one task with only the named tools (a per-run allowlist, for least privilege). */
     public AgentResult run(String task, Set<String> allowedTools) {
-        return run(task, List.of(), tools.restrictTo(allowedTools), RunEvents.NONE, null)
+        return journaled(task, Set.copyOf(allowedTools), RunEvents.NONE);
+    }
+
+    /**
+     * Continues a journaled run that was interrupted (the process died) or stopped to wait for approval:
+     * the model responses and step outcomes the journal holds are replayed without calling the model or
+     * running a tool again, and the run goes on from the first model call with no recorded response. A
+     * side-effecting step that had started without recording an outcome is "in doubt": it goes to the
+     * approval handler with {@link ApprovalHandler.Request#inDoubt()} set, unless its tool is idempotent.
+     *
+     * @throws IllegalStateException when the agent has no journal
+     * @throws IllegalArgumentException when the journal has no such run
+     */
+    public AgentResult resume(String runId) {
+        return resume(RunRecords.resume(requireJournal(), runId));
+    }
+
+    /**
+     * Gives decisions for calls a run stopped at ({@link AgentResult#waiting()}, keyed by step id), records
+     * them in the journal and continues the run; in this JVM or any other with the same journal. A waiting
+     * call without a decision stops the run again.
+     *
+     * @throws IllegalArgumentException for a step that is not waiting
+     */
+    public AgentResult approve(String runId, Map<String, ApprovalHandler.Decision> decisions) {
+        RunRecords records = RunRecords.resume(requireJournal(), runId);
+        records.decide(decisions);
+        return resume(records);
+    }
+
+    /** Every call that waits for a person's decision, across the runs of the journal, oldest run first. */
+    public List<ApprovalHandler.Request> waitingForApproval() {
+        RunJournal runs = requireJournal();
+        List<ApprovalHandler.Request> waiting = new ArrayList<>();
+        for (String runId : runs.runIds()) {
+            waiting.addAll(RunRecords.resume(runs, runId).waiting());
+        }
+        return waiting;
+    }
+
+    private AgentResult resume(RunRecords records) {
+        ToolRegistry runTools = records.allowedTools().map(tools::restrictTo).orElse(tools);
+        return run(records.runId(), records.task(), List.of(), runTools, RunEvents.NONE, null, records)
                 .result();
+    }
+
+    private RunJournal requireJournal() {
+        if (journal == null) {
+            throw new IllegalStateException(
+                    "this agent has no journal: configure one with Agent.Builder.journal(FileJournal.in(folder))");
+        }
+        return journal;
+    }
+
+    /** A fresh run, journaled when the agent has a journal. */
+    private AgentResult journaled(String task, Set<String> allowedTools, Consumer<RunEvent> sink) {
+        checkTask(task);
+        String runId = newRunId();
+        ToolRegistry runTools = allowedTools == null ? tools : tools.restrictTo(allowedTools);
+        RunRecords records = journal == null ? null : RunRecords.start(journal, runId, task, allowedTools);
+        return run(runId, task, List.of(), runTools, sink, null, records).result();
+    }
+
+    private static String newRunId() {
+        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**
@@ -147,8 +216,7 @@ public final class Agent {
      */
     public Flow.Publisher<RunEvent> stream(String task) {
         checkTask(task);
-        return new RunPublisher(
-                events -> run(task, List.of(), tools, events, null).result());
+        return new RunPublisher(events -> journaled(task, null, events));
     }
 
     /**
@@ -179,9 +247,20 @@ public final class Agent {
             ToolRegistry runTools,
             Consumer<RunEvent> sink,
             TypedAnswer<?> format) {
+        return run(newRunId(), task, history, runTools, sink, format, null);
+    }
+
+    /** The loop of a run with a known id; {@code journal} is null when the run is not journaled. */
+    private Outcome run(
+            String runId,
+            String task,
+            List<ChatMessage> history,
+            ToolRegistry runTools,
+            Consumer<RunEvent> sink,
+            TypedAnswer<?> format,
+            RunRecords journal) {
         checkTask(task);
         RunEvents events = new RunEvents(sink, listeners);
-        String runId = UUID.randomUUID().toString().substring(0, 8);
         List<ChatMessage> conversation = new ArrayList<>();
         if (!systemPrompt.isBlank()) {
             conversation.add(SystemMessage.from(systemPrompt));
@@ -190,13 +269,23 @@ public final class Agent {
         conversation.add(UserMessage.from(format == null ? task : task + format.instructions()));
         listeners.forEach(l -> l.onRunStart(runId, task));
         events.emit(new RunEvent.Started(runId, task));
-        AgentRun run = new AgentRun(this, runId, task, conversation, runTools, events);
+        AgentRun run = new AgentRun(this, runId, task, conversation, runTools, events, journal);
         try (run) {
             while (true) {
-                Optional<String> answer =
-                        planner.round(run).map(text -> format == null ? text : format.conform(run, text));
+                Optional<String> answer;
+                try {
+                    answer = planner.round(run).map(text -> format == null ? text : format.conform(run, text));
+                } catch (RunRecords.Suspended waiting) {
+                    return suspended(run, journal, conversation);
+                }
+                if (journal != null && !journal.waiting().isEmpty()) {
+                    return suspended(run, journal, conversation);
+                }
                 run.deadline().check("before the model answered");
                 if (answer.isPresent()) {
+                    if (journal != null) {
+                        journal.ended(answer.get());
+                    }
                     AgentResult result = run.result(answer.get());
                     listeners.forEach(l -> l.onRunEnd(runId, result));
                     return new Outcome(result, List.copyOf(conversation));
@@ -210,6 +299,13 @@ public final class Agent {
             listeners.forEach(l -> l.onRunFailed(runId, failure));
             throw failure;
         }
+    }
+
+    /** The result of a run that stopped at calls waiting for approval: no answer, the calls in waiting. */
+    private Outcome suspended(AgentRun run, RunRecords journal, List<ChatMessage> conversation) {
+        AgentResult result = run.result("", journal.waiting());
+        listeners.forEach(l -> l.onRunEnd(result.runId(), result));
+        return new Outcome(result, List.copyOf(conversation));
     }
 
     /**
@@ -258,6 +354,7 @@ public final class Agent {
             Trace trace,
             UsageLedger ledger,
             Function<ModelCall, List<String>> inputs,
+            ModelInterceptor runJournal,
             ModelInterceptor runPrefetch,
             RunEvents events) {
         List<ModelInterceptor> chain = new ArrayList<>();
@@ -267,6 +364,9 @@ public final class Agent {
             listeners.forEach(l -> l.onModelCall(runId, call));
             events.emit(new RunEvent.ModelCallFinished(runId, call));
         }));
+        if (runJournal != null) {
+            chain.add(runJournal);
+        }
         if (runPrefetch != null) {
             chain.add(runPrefetch);
         }
@@ -294,6 +394,7 @@ public final class Agent {
         private RetryPolicy modelRetry = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5));
         private Duration streamIdleTimeout = Duration.ofSeconds(30);
         private Prefetch prefetch;
+        private RunJournal journal;
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {}
@@ -417,7 +518,23 @@ public final class Agent {
             return this;
         }
 
-        /** Decides on side-effecting tool calls; the default refuses them all. */
+        /**
+         * Journals every run ({@code run}, {@code runAsync}, {@code stream}; not typed runs or sessions) so it
+         * can be resumed after a crash ({@link Agent#resume}) and can stop to wait for approval
+         * ({@link ApprovalHandler#suspendRun()}, {@link Agent#approve}). {@link FileJournal} is the embedded
+         * choice, {@link dev.quarry.agent.durable.JdbcJournal} the shared one.
+         */
+        public Builder journal(RunJournal journal) {
+            if (given(journal, "journal")) {
+                this.journal = journal;
+            }
+            return this;
+        }
+
+        /**
+         * Decides on side-effecting tool calls; the default refuses them all. With a journal,
+         * {@link ApprovalHandler#suspendRun()} stops the run at them until {@link Agent#approve}.
+         */
         public Builder approvalHandler(ApprovalHandler handler) {
             if (given(handler, "approvalHandler")) {
                 steps.approvalHandler(handler);

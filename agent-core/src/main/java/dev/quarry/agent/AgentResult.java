@@ -1,6 +1,7 @@
 package dev.quarry.agent;
 
 import dev.quarry.agent.model.Usage;
+import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.trace.Trace;
@@ -14,11 +15,36 @@ import java.util.List;
  * @param steps every step of the run, in the order they were planned
  * @param usage tokens per model call and in total
  * @param trace timings of every model call and step
+ * @param waiting the side-effecting calls the run stopped at to wait for a person's decision (see
+ *     {@link Agent#approve}); empty when it answered
  */
-public record AgentResult(String answer, List<Citation> citations, List<StepResult> steps, Usage usage, Trace trace) {
+public record AgentResult(
+        String answer,
+        List<Citation> citations,
+        List<StepResult> steps,
+        Usage usage,
+        Trace trace,
+        List<ApprovalHandler.Request> waiting) {
 
+    /** Copies the lists. */
     public AgentResult {
         citations = List.copyOf(citations);
         steps = List.copyOf(steps);
+        waiting = List.copyOf(waiting);
+    }
+
+    /** The result of a run that answered. */
+    public AgentResult(String answer, List<Citation> citations, List<StepResult> steps, Usage usage, Trace trace) {
+        this(answer, citations, steps, usage, trace, List.of());
+    }
+
+    /** The run's id, the key of its journal. */
+    public String runId() {
+        return trace.runId();
+    }
+
+    /** Whether the run stopped to wait for approval instead of answering; {@link #waiting()} says for what. */
+    public boolean waitingForApproval() {
+        return !waiting.isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.quarry.agent.durable.RunRecords;
 import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.ModelChain;
 import dev.quarry.agent.model.StreamSink;
@@ -11,6 +12,7 @@ import dev.quarry.agent.model.UsageLedger;
 import dev.quarry.agent.plan.PlanningContext;
 import dev.quarry.agent.schedule.Deadline;
 import dev.quarry.agent.schedule.Step;
+import dev.quarry.agent.schedule.StepJournal;
 import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepScheduler;
@@ -52,14 +54,18 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     private final RunSteps record;
     private final RunEvents events;
     private final Map<String, Long> firstText = new ConcurrentHashMap<>();
+    private final RunRecords journal;
 
+    /** A run; {@code journal} is null when the run is not journaled. */
     AgentRun(
             Agent agent,
             String runId,
             String task,
             List<ChatMessage> conversation,
             ToolRegistry tools,
-            RunEvents events) {
+            RunEvents events,
+            RunRecords journal) {
+        this.journal = journal;
         this.runId = runId;
         this.task = task;
         this.conversation = conversation;
@@ -75,12 +81,18 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         this.events = events;
         List<StepListener> runListeners = prefetch == null ? List.of(trace, events) : List.of(prefetch, trace, events);
         this.steps = agent.scheduler()
-                .open(runId, tools, deadline, stepId -> Optional.of(new RunChatModel(this, stepId)), runListeners);
+                .open(
+                        runId,
+                        tools,
+                        deadline,
+                        stepId -> Optional.of(new RunChatModel(this, stepId)),
+                        runListeners,
+                        journal == null ? StepJournal.NONE : journal);
         if (prefetch != null) {
             record.uniqueId(prefetch.step().id());
             record.remember(steps.submit(prefetch.step()));
         }
-        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, prefetch, events);
+        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, journal, prefetch, events);
     }
 
     Deadline deadline() {
@@ -151,6 +163,9 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     @Override
     public CompletableFuture<StepResult> submit(Step step, String plannedBy) {
         record.plan(step.id());
+        if (journal != null) {
+            journal.planned(step.id(), plannedBy);
+        }
         if (plannedBy != null) {
             trace.stepPlannedBy(step.id(), plannedBy);
         }
@@ -180,6 +195,11 @@ final class AgentRun implements PlanningContext, AutoCloseable {
      * citations count only when the answer names them.
      */
     AgentResult result(String answer) {
+        return result(answer, List.of());
+    }
+
+    /** The result of a run that stopped to wait for these approvals, or answered when there are none. */
+    AgentResult result(String answer, List<dev.quarry.agent.schedule.ApprovalHandler.Request> waiting) {
         if (!answer.isEmpty()) {
             String answering = "model-" + modelCalls.get();
             trace.firstAnswerToken(firstText.getOrDefault(answering, trace.now()));
@@ -189,7 +209,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         List<Citation> citations = RunSteps.citations(
                 results,
                 (step, c) -> prefetch == null || !prefetch.isStep(step.stepId()) || prefetch.usedBy(answer, c));
-        return new AgentResult(answer, citations, results, ledger.usage(), trace);
+        return new AgentResult(answer, citations, results, ledger.usage(), trace, waiting);
     }
 
     @Override

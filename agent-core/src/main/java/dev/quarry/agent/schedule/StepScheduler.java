@@ -84,7 +84,21 @@ public final class StepScheduler {
      */
     public Run open(
             String runId, ToolRegistry tools, Deadline deadline, ToolModels models, List<StepListener> extraListeners) {
-        return new Run(runId, tools, deadline, models, extraListeners);
+        return open(runId, tools, deadline, models, extraListeners, StepJournal.NONE);
+    }
+
+    /**
+     * Opens a run whose steps are journaled: a step {@code journal} has an outcome for answers from it without
+     * running, and every outcome is recorded before the run uses it (see {@link StepJournal}).
+     */
+    public Run open(
+            String runId,
+            ToolRegistry tools,
+            Deadline deadline,
+            ToolModels models,
+            List<StepListener> extraListeners,
+            StepJournal journal) {
+        return new Run(runId, tools, deadline, models, extraListeners, journal);
     }
 
     /** Configures a {@link StepScheduler}. */
@@ -178,7 +192,13 @@ public final class StepScheduler {
         private final Map<String, CompletableFuture<StepResult>> futures = new ConcurrentHashMap<>();
         private volatile boolean closed;
 
-        private Run(String runId, ToolRegistry tools, Deadline deadline, ToolModels models, List<StepListener> extra) {
+        private Run(
+                String runId,
+                ToolRegistry tools,
+                Deadline deadline,
+                ToolModels models,
+                List<StepListener> extra,
+                StepJournal journal) {
             this.runId = runId;
             this.tools = tools;
             this.deadline = deadline;
@@ -190,14 +210,41 @@ public final class StepScheduler {
             this.execution =
                     new ToolExecution(toolThreads, running, stepId -> ToolContext.of(runId, stepId, models, executor));
             List<StepInterceptor> order = new ArrayList<>();
+            if (journal != StepJournal.NONE) {
+                order.add(journaled(journal));
+            }
             if (deduplicate) {
                 order.add(new Deduplication());
             }
-            order.add(new ApprovalGate(approvalHandler, runListeners));
+            order.add(new ApprovalGate(approvalHandler, runListeners, journal));
             order.addAll(interceptors);
+            if (journal != StepJournal.NONE) {
+                order.add((call, next) -> {
+                    journal.start(call);
+                    return next.proceed(call);
+                });
+            }
             order.add(new OutputTruncation(maxResultChars));
             order.add(new StepRetry(retry, running));
             this.chain = link(order, 0, execution);
+        }
+
+        /**
+         * Outermost: a step an earlier process finished answers from the journal; an outcome the run will use
+         * is recorded first. A cancelled step or one waiting for approval has no outcome yet.
+         */
+        private static StepInterceptor journaled(StepJournal journal) {
+            return (call, next) -> {
+                Optional<StepResult> earlier = journal.finished(call.step().id());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+                StepResult result = next.proceed(call);
+                if (result.status() != StepStatus.CANCELLED && result.status() != StepStatus.AWAITING_APPROVAL) {
+                    journal.finish(result);
+                }
+                return result;
+            };
         }
 
         private static StepInterceptor.Chain link(List<StepInterceptor> order, int index, StepInterceptor.Chain last) {

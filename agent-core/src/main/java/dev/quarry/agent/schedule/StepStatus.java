@@ -11,6 +11,8 @@ public enum StepStatus {
     INVALID_ARGUMENTS,
     /** No tool of that name is available to this run. */
     UNKNOWN_TOOL,
+    /** The run ended waiting for a person to approve this call ({@link ApprovalHandler#suspendRun()}). */
+    AWAITING_APPROVAL,
     /** A side-effecting call was not approved. */
     REFUSED,
     /** A step it depends on did not succeed. */

@@ -1,0 +1,36 @@
+package dev.quarry.agent.durable;
+
+import java.util.List;
+
+/**
+ * Durable storage of run journals: per run id, an ordered list of records (each one JSON document written
+ * by the agent). The agent appends the task, each model response and each step's outcome as they happen,
+ * and reads them back to resume a run ({@code Agent.resume}) or continue one that waits for approval
+ * ({@code Agent.approve}). Implementations store records; they never interpret them.
+ *
+ * <p>Implementations must be thread-safe (steps of one run finish in parallel) and durable: when
+ * {@link #append} returns, the record survives a crash of the process.
+ *
+ * @see FileJournal
+ * @see JdbcJournal
+ */
+public interface RunJournal {
+
+    /**
+     * Appends one record to the run's journal and returns once it is durable.
+     *
+     * @throws dev.quarry.agent.error.JournalException when it cannot be written
+     */
+    void append(String runId, String record);
+
+    /**
+     * The run's records in the order they were appended; empty for an unknown run. A record cut short by a
+     * crash while it was written (a torn tail) is left out.
+     *
+     * @throws dev.quarry.agent.error.JournalException when a complete record is damaged
+     */
+    List<String> read(String runId);
+
+    /** The ids of every run in the journal, oldest first where the store can tell. */
+    List<String> runIds();
+}
