@@ -17,11 +17,16 @@ import dev.quarry.agent.schedule.StepStatus;
 import dev.quarry.agent.tool.ToolPolicy;
 import dev.quarry.agent.tool.ToolResult;
 import dev.quarry.testkit.ScriptedChatModel;
+import dev.quarry.testkit.ScriptedStreamingChatModel;
+import dev.quarry.testkit.ScriptedStreamingChatModel.Piece;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -270,5 +275,55 @@ class DurableRunTest {
 
         assertThat(result.waitingForApproval()).isFalse();
         assertThat(result.answer()).contains("no journal").contains("Agent.Builder.journal");
+    }
+
+    @Test
+    void streamedReadOnlyCallsStartAtOnceButASideEffectWaitsUntilItsPlanIsJournaled() throws Exception {
+        CountDownLatch lookupStarted = new CountDownLatch(1);
+        CountDownLatch sendStarted = new CountDownLatch(1);
+        AtomicBoolean lookupDuringStream = new AtomicBoolean();
+        AtomicBoolean sendDuringStream = new AtomicBoolean();
+        ScriptedStreamingChatModel streaming = new ScriptedStreamingChatModel(request ->
+                request.messages().stream().anyMatch(m -> m instanceof ToolExecutionResultMessage)
+                        ? List.of(Piece.text("done"))
+                        : List.of(
+                                Piece.toolCall(call("c1", "lookup", "{\"q\":\"a\"}")),
+                                Piece.toolCall(call("c2", "send", "{\"q\":\"x\"}"))
+                                        .after(() -> lookupDuringStream.set(await(lookupStarted, 30_000))),
+                                Piece.text(" ").after(() -> sendDuringStream.set(await(sendStarted, 300)))));
+        Agent agent = Agent.builder()
+                .streamingModel(streaming)
+                .journal(FileJournal.in(dir))
+                .approvalHandler(ApprovalHandler.approveAll())
+                .tool(TestTools.tool("lookup", ToolPolicy.readOnly(), args -> {
+                    lookupStarted.countDown();
+                    return ToolResult.of("found");
+                }))
+                .tool(TestTools.tool("send", ToolPolicy.sideEffects(), args -> {
+                    sendStarted.countDown();
+                    count("send");
+                    return ToolResult.of("sent");
+                }))
+                .build();
+
+        AgentResult result = agent.run(TASK);
+
+        assertThat(result.answer()).isEqualTo("done");
+        assertThat(lookupDuringStream)
+                .as("a read-only call dispatches while the model streams")
+                .isTrue();
+        assertThat(sendDuringStream)
+                .as("a side effect waits for its plan to be journaled")
+                .isFalse();
+        assertThat(count("send", 0)).isEqualTo(1);
+    }
+
+    private static boolean await(CountDownLatch latch, long millis) {
+        try {
+            return latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
