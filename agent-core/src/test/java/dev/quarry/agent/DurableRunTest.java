@@ -66,6 +66,10 @@ class DurableRunTest {
     }
 
     Agent.Builder agent(RunJournal journal, ApprovalHandler approvals) {
+        return agent(journal, approvals, ToolPolicy.sideEffects());
+    }
+
+    Agent.Builder agent(RunJournal journal, ApprovalHandler approvals, ToolPolicy sendPolicy) {
         return Agent.builder()
                 .model(model())
                 .journal(journal)
@@ -74,7 +78,7 @@ class DurableRunTest {
                     count("lookup:" + args.get("q").asText());
                     return ToolResult.of("found " + args.get("q").asText());
                 }))
-                .tool(TestTools.tool("send", ToolPolicy.sideEffects(), args -> {
+                .tool(TestTools.tool("send", sendPolicy, args -> {
                     count("send");
                     return ToolResult.of("sent " + args.get("q").asText());
                 }));
@@ -198,6 +202,32 @@ class DurableRunTest {
         assertThat(inDoubtCases)
                 .as("dying between a send and its outcome leaves it in doubt")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotentSideEffectInDoubtRunsAgainWithoutAskingAnyone() {
+        FileJournal whole = FileJournal.in(dir.resolve("whole"));
+        AgentResult uninterrupted =
+                agent(whole, ApprovalHandler.approveAll()).build().run(TASK);
+        List<String> records = whole.read(uninterrupted.runId());
+        int sendStart = records.indexOf(records.stream()
+                .filter(r -> r.contains("\"t\":\"start\"") && r.contains("\"step\":\"c3\""))
+                .findFirst()
+                .orElseThrow());
+        calls.clear();
+        FileJournal disk = FileJournal.in(dir.resolve("dies"));
+        ToolPolicy idempotent = ToolPolicy.sideEffects().withIdempotent(true);
+        Agent dying = agent(new DyingJournal(disk, sendStart + 1), ApprovalHandler.approveAll(), idempotent)
+                .build();
+        assertThatThrownBy(() -> dying.run(TASK)).isInstanceOf(Died.class);
+        assertThat(count("send", 0)).as("the send ran, its outcome was lost").isEqualTo(1);
+
+        AgentResult resumed = agent(disk, ApprovalHandler.denyAll(), idempotent)
+                .build()
+                .resume(disk.runIds().getFirst());
+
+        assertThat(count("send", 0)).as("idempotent: run again, no one asked").isEqualTo(2);
+        assertThat(resumed.answer()).isEqualTo(uninterrupted.answer());
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *   <li><b>Planning</b> (tool use or {@link GraphPlanner} plans): splits the task into sub-questions (at
  *       '?', ';', "and" between questions, "compare X and Y") and searches each one, all in one turn, so
  *       the searches run in parallel; for "summarise the documents: a, b" it calls {@code summarise}; for a
- *       task naming an e-mail address it drafts an e-mail with {@code draft_email} after searching.
+ *       task naming an e-mail address it drafts an e-mail with {@code draft_email} after searching, and
+ *       when the task also says "send" and {@code send_email} is offered, sends the draft it made.
  *   <li><b>Answering</b>: term-overlap sentence selection over the cited passages the tools returned: the
  *       sentences sharing most content words with the task, each followed by its citation (a result without
  *       {@code [document#chunk[start-end]]} labels counts as one passage cited by its tool's name).
@@ -53,6 +54,8 @@ public final class OfflineModel implements ChatModel {
     private static final Pattern JOIN_STEP = Pattern.compile(
             "(?m)^\\$\\S+ (\\S+) \\[(\\w+)\\]: (.*?)(?=^\\$\\S+ \\S+ \\[\\w+\\]: |^Problems with the plan: |\\z)",
             Pattern.DOTALL);
+    private static final Pattern SEND = Pattern.compile("(?i)\\bsend\\b");
+    private static final Pattern DRAFT_NAME = Pattern.compile("(draft-\\S+?\\.eml)");
     private static final Pattern WORD_LIMIT = Pattern.compile("at most (\\d+) words");
 
     @Override
@@ -105,12 +108,15 @@ public final class OfflineModel implements ChatModel {
             return AiMessage.from(List.of(draftCall(lastUser, email.group(), evidence)));
         }
         if (drafted) {
-            String status = results.stream()
-                    .filter(r -> "draft_email".equals(r.toolName()))
-                    .map(ToolExecutionResultMessage::text)
-                    .findFirst()
-                    .orElse("");
-            return AiMessage.from(HEADER + "\n" + status);
+            String status = resultOf(results, "draft_email");
+            Matcher draft = DRAFT_NAME.matcher(status);
+            boolean sendAsked = SEND.matcher(lastUser).find() && tools.contains("send_email");
+            boolean sent = results.stream().anyMatch(r -> "send_email".equals(r.toolName()));
+            if (sendAsked && !sent && draft.find()) {
+                ObjectNode args = JsonNodeFactory.instance.objectNode().put("draft", draft.group(1));
+                return AiMessage.from(List.of(call("call-send", "send_email", args)));
+            }
+            return AiMessage.from(HEADER + "\n" + status + (sent ? "\n" + resultOf(results, "send_email") : ""));
         }
         return AiMessage.from(answer(lastUser, evidence));
     }
@@ -131,6 +137,14 @@ public final class OfflineModel implements ChatModel {
             passages.addAll(cited.isEmpty() ? List.of(new Extractive.Passage(step.group(1), text)) : cited);
         }
         return passages;
+    }
+
+    private static String resultOf(List<ToolExecutionResultMessage> results, String tool) {
+        return results.stream()
+                .filter(r -> tool.equals(r.toolName()))
+                .map(ToolExecutionResultMessage::text)
+                .reduce((first, later) -> later)
+                .orElse("");
     }
 
     /** The cited passages of the results; a result without any is one passage cited by its tool's name. */
@@ -175,7 +189,7 @@ public final class OfflineModel implements ChatModel {
     }
 
     private static String withoutEmailInstruction(String task) {
-        return task.replaceAll("(?i)^draft an e-?mail to \\S+ (about|on)\\s+", "");
+        return task.replaceAll("(?i)^draft (and send )?an e-?mail to \\S+ (about|on)\\s+", "");
     }
 
     private static ToolExecutionRequest draftCall(String task, String address, List<Extractive.Passage> evidence) {

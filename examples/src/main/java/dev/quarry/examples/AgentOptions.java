@@ -5,6 +5,7 @@ import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.RunEvent;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.Planner;
+import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.index.LuceneIndex;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -58,11 +60,17 @@ final class AgentOptions {
      * prints the answer, its sources and the run's figures.
      */
     void run(LuceneIndex luceneIndex, String task, List<Tool> extraTools, PrintWriter out) throws IOException {
+        run(luceneIndex, task, builder -> builder.tools(extraTools), out);
+    }
+
+    /** Runs {@code task} with the agent {@code configure} completes, and prints what it did. */
+    AgentResult run(LuceneIndex luceneIndex, String task, Consumer<Agent.Builder> configure, PrintWriter out)
+            throws IOException {
         checkTracePath();
-        Map<String, String> environment = System.getenv();
-        String chosen = resolvedModel(environment);
+        Agent.Builder builder = builder(luceneIndex);
+        configure.accept(builder);
         Map<String, StringBuilder> streamed = new java.util.concurrent.ConcurrentHashMap<>();
-        AgentResult result = agent(luceneIndex, chosen, environment).tools(extraTools).build().stream(task, event -> {
+        AgentResult result = builder.build().stream(task, event -> {
             // the model's text is printed as it is written, then the answer once it is complete
             if (event instanceof RunEvent.Text text) {
                 streamed.computeIfAbsent(text.modelCallId(), id -> new StringBuilder())
@@ -76,7 +84,13 @@ final class AgentOptions {
         if (!streamed.isEmpty()) {
             out.println();
         }
-        report(result, chosen, out, !answerStreamed);
+        report(result, out, !answerStreamed && !result.waitingForApproval());
+        return result;
+    }
+
+    /** An agent builder over the index with the chosen model and planner and the built-in read tools. */
+    Agent.Builder builder(LuceneIndex luceneIndex) {
+        return agent(luceneIndex, resolvedModel(System.getenv()), System.getenv());
     }
 
     /** A --trace file that cannot be written is refused before the run, not after it. */
@@ -159,9 +173,17 @@ final class AgentOptions {
         return index.openForReading();
     }
 
-    private void report(AgentResult result, String modelName, PrintWriter out, boolean printAnswer) throws IOException {
+    /** Prints the answer (when asked), its sources, what waits for approval and the run's figures. */
+    void report(AgentResult result, PrintWriter out, boolean printAnswer) throws IOException {
+        String modelName = resolvedModel(System.getenv());
         if (printAnswer) {
             out.println(TerminalText.clean(result.answer()));
+        }
+        for (ApprovalHandler.Request waiting : result.waiting()) {
+            out.println("Waiting for approval: run " + result.runId() + ", step " + TerminalText.clean(waiting.stepId())
+                    + ": " + waiting.tool() + " "
+                    + TerminalText.clean(waiting.arguments().toString()));
+            out.println("  approve with: quarry approve " + result.runId() + " (or --refuse <reason>)");
         }
         if (!result.citations().isEmpty()) {
             out.println();

@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             AskCommand.class,
             SummariseCommand.class,
-            DraftEmailCommand.class
+            DraftEmailCommand.class,
+            PendingCommand.class,
+            ApproveCommand.class
         })
 public final class Quarry implements Runnable {
 

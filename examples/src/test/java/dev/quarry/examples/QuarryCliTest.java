@@ -2,6 +2,8 @@ package dev.quarry.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.quarry.offline.OfflineModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,7 +89,8 @@ class QuarryCliTest {
 
     @Test
     void everySubcommandHasHelpEnumsIgnoreCaseAndABadTracePathFailsBeforeTheRun() {
-        for (String command : new String[] {"index", "search", "ask", "summarise", "draft-email"}) {
+        for (String command :
+                new String[] {"index", "search", "ask", "summarise", "draft-email", "pending", "approve"}) {
             Run help = quarry(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage:");
@@ -208,6 +211,69 @@ class QuarryCliTest {
             String eml = Files.readString(drafts.findFirst().orElseThrow());
             assertThat(eml).contains("To: ops@example.com").contains("Sources:").contains("wings.md#0");
         }
+    }
+
+    @Test
+    void draftEmailWithSendWaitsForApprovalAndALaterCommandSendsItOnce() throws Exception {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        try {
+            String[] email = {
+                "--outbox",
+                work.resolve("send-outbox").toString(),
+                "--journal",
+                work.resolve("journal").toString(),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                Integer.toString(mail.getSmtp().getPort()),
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline"
+            };
+            Run drafted = quarry(
+                    concat(new String[] {"draft-email", "--to", "ops@example.com", "--send", "wing flutter"}, email));
+            assertThat(drafted.exit()).as(drafted.err()).isZero();
+            assertThat(drafted.out()).contains("Waiting for approval: run ").contains("send_email");
+            assertThat(mail.getReceivedMessages()).isEmpty();
+            String runId = drafted.out().replaceAll("(?s).*Waiting for approval: run (\\w+),.*", "$1");
+
+            Run pending = quarry("pending", "--journal", work.resolve("journal").toString());
+            assertThat(pending.out())
+                    .contains("run " + runId)
+                    .contains("send_email")
+                    .contains("draft-");
+
+            Run approved = quarry(concat(new String[] {"approve", runId}, email));
+            assertThat(approved.exit()).as(approved.err()).isZero();
+            assertThat(approved.out()).contains("Sent draft-").contains("ops@example.com");
+            assertThat(mail.getReceivedMessages()).hasSize(1);
+            assertThat(mail.getReceivedMessages()[0].getSubject()).contains("wing flutter");
+            try (Stream<Path> sent = Files.list(work.resolve("send-outbox/sent"));
+                    Stream<Path> left = Files.list(work.resolve("send-outbox"))) {
+                assertThat(sent.count())
+                        .as("the draft was replayed from the journal, not written again")
+                        .isEqualTo(1);
+                assertThat(left.filter(f -> f.toString().endsWith(".eml"))).isEmpty();
+            }
+
+            assertThat(quarry("pending", "--journal", work.resolve("journal").toString())
+                            .out())
+                    .contains("Nothing waits for approval.");
+            Run again = quarry(concat(new String[] {"approve", runId}, email));
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.err()).contains("waits for no approval");
+            assertThat(mail.getReceivedMessages()).hasSize(1);
+        } finally {
+            mail.stop();
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+                .toArray(String[]::new);
     }
 
     @Test
