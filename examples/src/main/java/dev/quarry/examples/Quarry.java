@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
             SummariseCommand.class,
             DraftEmailCommand.class,
             PendingCommand.class,
-            ApproveCommand.class
+            ApproveCommand.class,
+            McpCommand.class
         })
 public final class Quarry implements Runnable {
 

@@ -23,7 +23,8 @@ public final class ToolRegistry {
                         "tool name '" + name + "' must be 1-64 letters, digits, '_' or '-' (a Bedrock requirement)");
             }
             if (byName.putIfAbsent(name, tool) != null) {
-                throw new IllegalArgumentException("two tools are named '" + name + "'; tool names must be unique");
+                throw new IllegalArgumentException("two tools are named '" + name + "'; tool names must be unique"
+                        + " (rename one, or give one tool source a prefix, as McpTools.Builder.prefix does)");
             }
         }
         this.tools = Collections.unmodifiableMap(byName);

@@ -1,0 +1,219 @@
+package dev.quarry.mcp;
+
+import dev.quarry.agent.Agent;
+import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.tool.Tool;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+
+/**
+ * Serves Quarry tools and agents over MCP, so any MCP client (Claude Desktop, an IDE, another agent
+ * framework) can use them:
+ *
+ * <pre>{@code
+ * QuarryMcpServer server = QuarryMcpServer.builder()
+ *         .tool(new SearchTool(index))
+ *         .tools(ReadTools.over(index))
+ *         .agent("ask", "Answers a question from the indexed documents, with citations", agent)
+ *         .build();
+ * server.serveStdio();                 // or: try (var http = server.serveHttp("127.0.0.1", 8080)) { ... }
+ * }</pre>
+ *
+ * <p>Each tool keeps its schema, and its policy becomes the {@code readOnlyHint}, {@code destructiveHint}
+ * and {@code idempotentHint} annotations. A tool's result is the text content; its citations follow in the
+ * text ("Sources:") and as structured content with their offsets. Side-effecting tools are refused at
+ * {@link Builder#build()} unless {@link Builder#exposeSideEffecting(boolean)} says to serve them: an MCP
+ * client decides itself whether to call them, so Quarry's approval gate does not stand in front of them.
+ */
+public final class QuarryMcpServer {
+
+    private final String name;
+    private final String version;
+    private final List<SyncToolSpecification> tools;
+
+    private QuarryMcpServer(Builder builder, List<SyncToolSpecification> tools) {
+        this.name = builder.name;
+        this.version = builder.version;
+        this.tools = List.copyOf(tools);
+    }
+
+    /** A builder for a server named "quarry" with no tools yet. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The names of the tools served. */
+    public List<String> toolNames() {
+        return tools.stream().map(t -> t.tool().name()).toList();
+    }
+
+    /** Serves over this process's standard input and output until the client closes them (or the process ends). */
+    public void serveStdio() throws InterruptedException {
+        serve(System.in, System.out);
+    }
+
+    /** Serves over the given streams until the process ends; standard output must carry nothing else. */
+    public void serve(InputStream in, OutputStream out) throws InterruptedException {
+        McpSyncServer server = McpServer.sync(
+                        new StdioServerTransportProvider(new JacksonMcpJsonMapper(Json.MAPPER), in, out))
+                .serverInfo(name, version)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build();
+        try {
+            Thread.currentThread().join();
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * Serves streamable HTTP at {@code http://host:port/mcp} until the returned handle is closed.
+     *
+     * @param port 0 for any free port ({@link Http#port()} tells which)
+     */
+    public Http serveHttp(String host, int port) {
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(new JacksonMcpJsonMapper(Json.MAPPER))
+                .mcpEndpoint("/mcp")
+                .build();
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo(name, version)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build();
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(host);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(transport), "/mcp");
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            server.close();
+            throw new ConfigurationException("cannot serve MCP on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new Http(jetty, server, connector.getLocalPort());
+    }
+
+    /** A running streamable-HTTP server; closing it stops it. */
+    public static final class Http implements AutoCloseable {
+        private final Server jetty;
+        private final McpSyncServer server;
+        private final int port;
+
+        private Http(Server jetty, McpSyncServer server, int port) {
+            this.jetty = jetty;
+            this.server = server;
+            this.port = port;
+        }
+
+        /** The port it listens on. */
+        public int port() {
+            return port;
+        }
+
+        /** Stops serving. */
+        @Override
+        public void close() throws Exception {
+            server.close();
+            jetty.stop();
+        }
+    }
+
+    /** Configures a {@link QuarryMcpServer}. */
+    public static final class Builder {
+        private String name = "quarry";
+        private String version = "0.1.0";
+        private boolean exposeSideEffecting;
+        private final List<Tool> plainTools = new ArrayList<>();
+        private final List<SyncToolSpecification> agents = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The server's name and version, as clients see them. */
+        public Builder serverInfo(String name, String version) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** Serves a tool. */
+        public Builder tool(Tool tool) {
+            plainTools.add(Objects.requireNonNull(tool, "tool"));
+            return this;
+        }
+
+        /** Serves tools. */
+        public Builder tools(List<? extends Tool> tools) {
+            tools.forEach(this::tool);
+            return this;
+        }
+
+        /** Serves an agent as the tool {@code name} taking a {@code question}; it answers with citations. */
+        public Builder agent(String name, String description, Agent agent) {
+            agents.add(McpServing.agent(
+                    Objects.requireNonNull(name, "name"),
+                    Objects.requireNonNull(description, "description"),
+                    Objects.requireNonNull(agent, "agent")));
+            return this;
+        }
+
+        /** Whether side-effecting tools may be served (default false: build() refuses them). */
+        public Builder exposeSideEffecting(boolean expose) {
+            this.exposeSideEffecting = expose;
+            return this;
+        }
+
+        /**
+         * The server.
+         *
+         * @throws ConfigurationException for a side-effecting tool not allowed, two tools of one name, or none
+         */
+        public QuarryMcpServer build() {
+            List<String> problems = new ArrayList<>();
+            List<SyncToolSpecification> specifications = new ArrayList<>(agents);
+            for (Tool tool : plainTools) {
+                if (tool.policy().sideEffecting() && !exposeSideEffecting) {
+                    problems.add("tool " + tool.name() + " is side-effecting; MCP clients call tools without Quarry's"
+                            + " approval gate, so it is not served unless exposeSideEffecting(true)");
+                } else {
+                    specifications.add(McpServing.tool(tool));
+                }
+            }
+            Set<String> names = new HashSet<>();
+            for (SyncToolSpecification specification : specifications) {
+                if (!names.add(specification.tool().name())) {
+                    problems.add("two tools are named " + specification.tool().name());
+                }
+            }
+            if (specifications.isEmpty() && problems.isEmpty()) {
+                problems.add("nothing to serve: add a tool or an agent");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException("QuarryMcpServer: " + String.join("; ", problems));
+            }
+            return new QuarryMcpServer(this, specifications);
+        }
+    }
+}
