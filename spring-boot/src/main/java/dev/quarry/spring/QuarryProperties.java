@@ -1,0 +1,131 @@
+package dev.quarry.spring;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Quarry's application properties ({@code quarry.*}). A value out of range fails the application's
+ * start with a message naming the property.
+ *
+ * @param index the Lucene index ({@code quarry.index.*}); no index bean without {@code quarry.index.path}
+ * @param bedrock Claude on Amazon Bedrock ({@code quarry.bedrock.*})
+ * @param agent the agent ({@code quarry.agent.*})
+ * @param mcp MCP servers whose tools the agent gets, by name ({@code quarry.mcp.<name>.*})
+ */
+@ConfigurationProperties("quarry")
+public record QuarryProperties(
+        @DefaultValue Index index,
+        @DefaultValue Bedrock bedrock,
+        @DefaultValue Agent agent,
+        Map<String, McpServer> mcp) {
+
+    /** Fills in the empty map. */
+    public QuarryProperties {
+        mcp = mcp == null ? Map.of() : Map.copyOf(mcp);
+    }
+
+    /**
+     * The index.
+     *
+     * @param path the index folder (created when missing); without it no index bean is made
+     * @param embeddings whether chunks get dense vectors from the in-process BGE small model (hybrid
+     *     search); false keeps BM25 only and starts faster
+     * @param readOnly open without the write lock (another process writes it)
+     */
+    public record Index(
+            Path path,
+            @DefaultValue("true") boolean embeddings,
+            @DefaultValue("false") boolean readOnly) {}
+
+    /**
+     * Claude on Amazon Bedrock; credentials come from the AWS default chain.
+     *
+     * @param enabled whether to make a Claude model when the application defines no chat model
+     * @param modelId the Bedrock model or inference profile id; default Quarry's Claude default
+     * @param region the AWS region; default us-east-1
+     * @param serviceTier PRIORITY, DEFAULT, FLEX or RESERVED
+     * @param promptCaching where prompt cache points go (langchain4j's {@code BedrockCachePointPlacement})
+     * @param timeout per call; default 2 minutes
+     * @param maxConnections HTTP connections to Bedrock; default 50
+     * @param maxTokens most output tokens per call; default 4096
+     */
+    public record Bedrock(
+            @DefaultValue("true") boolean enabled,
+            String modelId,
+            String region,
+            String serviceTier,
+            String promptCaching,
+            Duration timeout,
+            Integer maxConnections,
+            Integer maxTokens) {}
+
+    /**
+     * The agent.
+     *
+     * @param planner tool-use (parallel tool calls per turn) or graph (a dependency graph planned up front)
+     * @param systemPrompt instructions for every run
+     * @param maxSteps most steps per run
+     * @param maxModelCalls most model calls per run
+     * @param tokenBudget most tokens per run
+     * @param deadline most wall time per run
+     * @param maxConcurrency most steps running at once
+     * @param indexTools whether the agent gets search, read_document and read_chunk over the index bean
+     * @param toolBeans whether beans with langchain4j {@code @Tool} methods become the agent's tools
+     * @param excludedBeans names of beans with {@code @Tool} methods that are not the agent's tools
+     */
+    public record Agent(
+            @DefaultValue("tool-use") String planner,
+            @DefaultValue("") String systemPrompt,
+            @DefaultValue("64") int maxSteps,
+            @DefaultValue("16") int maxModelCalls,
+            @DefaultValue("1000000") long tokenBudget,
+            @DefaultValue("5m") Duration deadline,
+            @DefaultValue("256") int maxConcurrency,
+            @DefaultValue("true") boolean indexTools,
+            @DefaultValue("true") boolean toolBeans,
+            @DefaultValue List<String> excludedBeans) {
+
+        /** Checks every value, naming the property that is wrong. */
+        public Agent {
+            if (!planner.equals("tool-use") && !planner.equals("graph")) {
+                throw new IllegalArgumentException(
+                        "quarry.agent.planner must be tool-use or graph, was '" + planner + "'");
+            }
+            positive("quarry.agent.max-steps", maxSteps);
+            positive("quarry.agent.max-model-calls", maxModelCalls);
+            positive("quarry.agent.token-budget", tokenBudget);
+            positive("quarry.agent.max-concurrency", maxConcurrency);
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("quarry.agent.deadline must be positive, was " + deadline);
+            }
+            excludedBeans = excludedBeans == null ? List.of() : List.copyOf(excludedBeans);
+        }
+
+        private static void positive(String property, long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(property + " must be at least 1, was " + value);
+            }
+        }
+    }
+
+    /**
+     * One MCP server: a command started over stdio, or a streamable HTTP url.
+     *
+     * @param command the command that starts the server (stdio)
+     * @param args its arguments
+     * @param url the server's streamable HTTP endpoint, for example http://localhost:8080/mcp
+     * @param prefix put before its tool names
+     * @param timeout per call; default 60 s
+     */
+    public record McpServer(
+            String command,
+            @DefaultValue List<String> args,
+            URI url,
+            @DefaultValue("") String prefix,
+            Duration timeout) {}
+}
