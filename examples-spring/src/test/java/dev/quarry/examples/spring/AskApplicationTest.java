@@ -1,0 +1,110 @@
+package dev.quarry.examples.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The example application on a random port, called over HTTP as a client would. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AskApplicationTest {
+
+    static final Path WORK = temporary();
+
+    static Path temporary() {
+        try {
+            Path work = Files.createTempDirectory("ask-app");
+            Path docs = Files.createDirectories(work.resolve("docs"));
+            Files.writeString(
+                    docs.resolve("wings.md"),
+                    "# Wings\n\nSwept wings delay shock waves at transonic speed. Wing flutter is a dangerous"
+                            + " vibration.");
+            Files.writeString(
+                    docs.resolve("turbines.md"),
+                    "# Turbines\n\nGas turbines compress air before combustion. The hot gas spins the turbine"
+                            + " blades.");
+            return work;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry properties) {
+        properties.add("quarry.index.path", () -> WORK.resolve("index").toString());
+        properties.add("quarry.index.embeddings", () -> "false");
+        properties.add("ask.docs", () -> WORK.resolve("docs").toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String q(String question) {
+        return URLEncoder.encode(question, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void answersWithCitationsAndSteps() throws Exception {
+        HttpResponse<String> response = get("/ask?q=" + q("What is wing flutter? What do gas turbines do?"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(body.get("answer").asText()).contains("dangerous vibration").contains("compress air");
+        assertThat(body.get("citations").findValuesAsText("label"))
+                .anyMatch(l -> l.startsWith("wings.md#0"))
+                .anyMatch(l -> l.startsWith("turbines.md#0"));
+        assertThat(body.get("steps").findValuesAsText("tool")).containsExactly("search", "search");
+    }
+
+    @Test
+    void streamsStepsTextAndTheAnswerAsServerSentEvents() throws Exception {
+        HttpResponse<Stream<String>> response = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/ask/stream?q=" + q("What is wing flutter?")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
+
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        List<String> events = new ArrayList<>();
+        response.body().filter(line -> line.startsWith("event:")).forEach(line -> events.add(line.substring(6)));
+        assertThat(events).contains("step", "text").last().isEqualTo("answer");
+        assertThat(events.indexOf("step")).isLessThan(events.lastIndexOf("text"));
+    }
+
+    @Test
+    void theIndexIsInTheHealthEndpoint() throws Exception {
+        HttpResponse<String> response = get("/actuator/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode index = new ObjectMapper().readTree(response.body()).at("/components/quarryIndex");
+        assertThat(index.get("status").asText()).isEqualTo("UP");
+        assertThat(index.at("/details/documents").asInt()).isEqualTo(2);
+    }
+}
