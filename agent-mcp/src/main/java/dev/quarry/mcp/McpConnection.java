@@ -30,6 +30,7 @@ final class McpConnection implements AutoCloseable {
     private final String server;
     private final Supplier<McpClientTransport> transports;
     private final Duration timeout;
+    private final Duration startTimeout;
     private final Consumer<List<McpSchema.Tool>> onToolsChanged;
     private Session session;
     private boolean closed;
@@ -44,10 +45,12 @@ final class McpConnection implements AutoCloseable {
             String server,
             Supplier<McpClientTransport> transports,
             Duration timeout,
+            Duration startTimeout,
             Consumer<List<McpSchema.Tool>> onToolsChanged) {
         this.server = server;
         this.transports = transports;
         this.timeout = timeout;
+        this.startTimeout = startTimeout;
         this.onToolsChanged = onToolsChanged;
     }
 
@@ -125,7 +128,7 @@ final class McpConnection implements AutoCloseable {
         CompletableFuture<Void> processGone = new CompletableFuture<>();
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(timeout.plusSeconds(5))
-                .initializationTimeout(timeout.compareTo(Duration.ofSeconds(30)) < 0 ? timeout : Duration.ofSeconds(30))
+                .initializationTimeout(startTimeout)
                 .clientInfo(new McpSchema.Implementation("quarry", "0.1.0"))
                 .toolsChangeConsumer(onToolsChanged)
                 .build();

@@ -61,7 +61,7 @@ public final class McpTools implements AutoCloseable {
         this.prefix = builder.prefix;
         this.timeout = builder.timeout;
         this.policies = Map.copyOf(builder.policies);
-        this.connection = new McpConnection(server, builder.transports, timeout, this::changed);
+        this.connection = new McpConnection(server, builder.transports, timeout, builder.startTimeout, this::changed);
     }
 
     /** Tools of a server started as a child process speaking MCP over its standard input and output. */
@@ -70,8 +70,15 @@ public final class McpTools implements AutoCloseable {
         ServerParameters parameters =
                 ServerParameters.builder(command).args(args).build();
         return new Builder(
-                command + (args.length == 0 ? "" : " " + String.join(" ", args)),
+                shortened(command + (args.length == 0 ? "" : " " + String.join(" ", args))),
                 () -> new StdioClientTransport(parameters, new JacksonMcpJsonMapper(Json.MAPPER)));
+    }
+
+    /** A command line short enough for a message: a long middle (a class path) becomes "...". */
+    private static String shortened(String commandLine) {
+        return commandLine.length() <= 160
+                ? commandLine
+                : commandLine.substring(0, 60) + " ... " + commandLine.substring(commandLine.length() - 95);
     }
 
     /** Tools of a server reached over streamable HTTP at {@code endpoint} (for example http://host:8080/mcp). */
@@ -130,6 +137,7 @@ public final class McpTools implements AutoCloseable {
         private final Supplier<McpClientTransport> transports;
         private String prefix = "";
         private Duration timeout = Duration.ofSeconds(60);
+        private Duration startTimeout = Duration.ofSeconds(30);
         private final Map<String, ToolPolicy> policies = new HashMap<>();
 
         private Builder(String name, Supplier<McpClientTransport> transports) {
@@ -155,6 +163,12 @@ public final class McpTools implements AutoCloseable {
             return this;
         }
 
+        /** How long the server may take to start and answer the MCP handshake; default 30 s. */
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+            return this;
+        }
+
         /** The policy of one tool (by its server name), instead of the one its annotations give. */
         public Builder policy(String tool, ToolPolicy policy) {
             policies.put(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(policy, "policy"));
@@ -169,6 +183,9 @@ public final class McpTools implements AutoCloseable {
         public McpTools build() {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new ConfigurationException("McpTools timeout must be positive, was " + timeout);
+            }
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new ConfigurationException("McpTools startTimeout must be positive, was " + startTimeout);
             }
             if (!prefix.matches("[A-Za-z0-9_-]*")) {
                 throw new ConfigurationException(

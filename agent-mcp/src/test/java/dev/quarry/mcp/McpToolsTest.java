@@ -225,10 +225,12 @@ class McpToolsTest {
                 .isEmpty();
 
         assertThatThrownBy(() -> McpTools.stdio(JAVA, "-cp", CLASSPATH, "no.such.Main")
-                        .timeout(Duration.ofSeconds(5))
+                        .startTimeout(Duration.ofSeconds(5))
                         .build())
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("MCP server");
+                .hasMessageContaining("MCP server")
+                .hasMessageContaining("no.such.Main")
+                .hasMessageContaining(" ... ");
     }
 
     /** The pids of this JVM's live child processes. */
