@@ -406,15 +406,17 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     private List<ScoreDoc> fuse(IndexSearcher searcher, SearchRequest request, Query lexical, Query filter)
             throws IOException {
         int depth = Math.max(request.k(), request.fusion().depth());
-        List<Integer> bm25 = docIds(lexical(searcher, lexical, filter, depth));
-        List<Integer> dense = docIds(dense(searcher, request.query(), filter, depth));
-        return ReciprocalRankFusion.fuse(bm25, dense, request.fusion(), request.k()).stream()
+        List<ReciprocalRankFusion.Scored<Integer>> bm25 = scored(lexical(searcher, lexical, filter, depth));
+        List<ReciprocalRankFusion.Scored<Integer>> dense = scored(dense(searcher, request.query(), filter, depth));
+        return ReciprocalRankFusion.fuseScored(bm25, dense, request.fusion(), request.k()).stream()
                 .map(f -> new ScoreDoc(f.item(), (float) f.score()))
                 .toList();
     }
 
-    private static List<Integer> docIds(List<ScoreDoc> docs) {
-        return docs.stream().map(d -> d.doc).toList();
+    private static List<ReciprocalRankFusion.Scored<Integer>> scored(List<ScoreDoc> docs) {
+        return docs.stream()
+                .map(d -> new ReciprocalRankFusion.Scored<>(d.doc, d.score))
+                .toList();
     }
 
     private Query lexicalQuery(SearchRequest request) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param k number of hits wanted, 1..1000
  * @param filters metadata filters that must all hold
  * @param querySyntax whether {@code query} is Lucene query syntax (BM25 part only)
- * @param fusion weights and constant for {@link SearchMode#HYBRID}
+ * @param fusion how {@link SearchMode#HYBRID} combines its rankings
  */
 public record SearchRequest(
         String query, SearchMode mode, int k, List<MetadataFilter> filters, boolean querySyntax, Fusion fusion) {
@@ -52,14 +52,40 @@ public record SearchRequest(
     }
 
     /**
-     * Weighted reciprocal-rank fusion: a hit's score is the sum over rankings of
-     * {@code weight / (rankConstant + rank)}, rank from 1; each ranking contributes its top {@code depth}.
+     * How {@link SearchMode#HYBRID} fuses its BM25 and vector rankings, each of which contributes its top
+     * {@code depth} chunks (the real depth: {@code max(k, depth)} per ranking).
+     *
+     * <ul>
+     *   <li>{@link Method#RRF}: weighted reciprocal-rank fusion: a hit's score is the sum over rankings of
+     *       {@code weight / (rankConstant + rank)}, rank from 1. Rank-based: scores never meet.
+     *   <li>{@link Method#MIN_MAX} and {@link Method#Z_SCORE}: each ranking's scores are normalised (to
+     *       0..1, or to standard scores), then combined convexly with the weights (normalised to sum to 1);
+     *       a hit missing from a ranking gets that ranking's lowest normalised score. {@code rankConstant}
+     *       is not used.
+     * </ul>
+     *
+     * @param bm25Weight weight of the BM25 ranking
+     * @param vectorWeight weight of the vector ranking
+     * @param rankConstant RRF's constant (60 in Cormack et al., 2009)
+     * @param depth chunks each ranking contributes
+     * @param method how scores are combined
      */
-    public record Fusion(double bm25Weight, double vectorWeight, int rankConstant, int depth) {
+    public record Fusion(double bm25Weight, double vectorWeight, int rankConstant, int depth, Method method) {
+
+        /** How the two rankings are combined. */
+        public enum Method {
+            /** Reciprocal-rank fusion. */
+            RRF,
+            /** Convex combination of min-max normalised scores. */
+            MIN_MAX,
+            /** Convex combination of z-score normalised scores. */
+            Z_SCORE
+        }
 
         /** Equal weights, the constant 60 of Cormack et al. (2009), and depth 100. */
-        public static final Fusion DEFAULT = new Fusion(1.0, 1.0, 60, 100);
+        public static final Fusion DEFAULT = new Fusion(1.0, 1.0, 60, 100, Method.RRF);
 
+        /** Checks the weights, constant, depth and method. */
         public Fusion {
             if (bm25Weight < 0 || vectorWeight < 0 || bm25Weight + vectorWeight == 0) {
                 throw new IllegalArgumentException("fusion weights must be >= 0 and not both 0");
@@ -70,6 +96,28 @@ public record SearchRequest(
             if (depth < 1) {
                 throw new IllegalArgumentException("fusion depth must be >= 1");
             }
+            java.util.Objects.requireNonNull(method, "method");
+        }
+
+        /** Reciprocal-rank fusion with these weights, constant and depth. */
+        public Fusion(double bm25Weight, double vectorWeight, int rankConstant, int depth) {
+            this(bm25Weight, vectorWeight, rankConstant, depth, Method.RRF);
+        }
+
+        /**
+         * A convex combination of normalised scores: {@code bm25Share} of BM25 and the rest of the vector
+         * score, each ranking contributing its top {@code depth}.
+         *
+         * @throws IllegalArgumentException for a share outside 0..1 or an RRF method
+         */
+        public static Fusion normalised(Method method, double bm25Share, int depth) {
+            if (method == Method.RRF) {
+                throw new IllegalArgumentException("normalised fusion is MIN_MAX or Z_SCORE, not RRF");
+            }
+            if (bm25Share < 0 || bm25Share > 1) {
+                throw new IllegalArgumentException("bm25Share must be in 0..1, was " + bm25Share);
+            }
+            return new Fusion(bm25Share, 1 - bm25Share, 0, depth, method);
         }
     }
 

@@ -194,13 +194,13 @@ public final class OpenSearchIndex implements SearchIndex {
         Map<String, Hit> byId = new HashMap<>();
         dense.forEach(hit -> byId.put(chunkId(hit.documentId(), hit.chunkOrdinal()), hit));
         lexical.forEach(hit -> byId.put(chunkId(hit.documentId(), hit.chunkOrdinal()), hit)); // keeps highlights
-        List<String> lexicalIds = lexical.stream()
-                .map(h -> chunkId(h.documentId(), h.chunkOrdinal()))
+        List<ReciprocalRankFusion.Scored<String>> lexicalIds = lexical.stream()
+                .map(h -> new ReciprocalRankFusion.Scored<>(chunkId(h.documentId(), h.chunkOrdinal()), h.score()))
                 .toList();
-        List<String> denseIds = dense.stream()
-                .map(h -> chunkId(h.documentId(), h.chunkOrdinal()))
+        List<ReciprocalRankFusion.Scored<String>> denseIds = dense.stream()
+                .map(h -> new ReciprocalRankFusion.Scored<>(chunkId(h.documentId(), h.chunkOrdinal()), h.score()))
                 .toList();
-        return ReciprocalRankFusion.fuse(lexicalIds, denseIds, request.fusion(), request.k()).stream()
+        return ReciprocalRankFusion.fuseScored(lexicalIds, denseIds, request.fusion(), request.k()).stream()
                 .map(fused -> byId.get(fused.item()).withScore(fused.score()))
                 .toList();
     }
