@@ -40,6 +40,24 @@ class StepChainTest {
     }
 
     @Test
+    void anInterceptorThatThrowsFailsItsStepSayingWhyAndTheRunGoesOn() {
+        ScriptedChatModel model =
+                ScriptedChatModel.turns(toolCalls(call("e1", "echo", "{\"q\":\"a\"}")), AiMessage.from("done"));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .tool(TestTools.echo("echo"))
+                .stepInterceptor((call, chain) -> {
+                    throw new IllegalStateException("the audit log is full");
+                })
+                .build()
+                .run("go");
+
+        assertThat(result.answer()).isEqualTo("done");
+        assertThat(result.steps().getFirst().status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.steps().getFirst().text()).isEqualTo("The step could not run: the audit log is full");
+    }
+
+    @Test
     void aUsersInterceptorSeesEachDistinctApprovedCallOnceAndItsFinalResult() {
         AtomicInteger flaky = new AtomicInteger();
         var read = tool("read", ToolPolicy.readOnly(), args -> {

@@ -6,6 +6,6 @@ public enum SearchMode {
     BM25,
     /** Dense ranking by cosine similarity of embeddings (needs an embedding model). */
     VECTOR,
-    /** BM25 and vector rankings combined by weighted reciprocal-rank fusion. */
+    /** BM25 and vector rankings fused as {@link SearchRequest.Fusion} says (z-score normalised scores by default). */
     HYBRID
 }

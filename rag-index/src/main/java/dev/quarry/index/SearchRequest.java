@@ -82,8 +82,15 @@ public record SearchRequest(
             Z_SCORE
         }
 
-        /** Equal weights, the constant 60 of Cormack et al. (2009), and depth 100. */
-        public static final Fusion DEFAULT = new Fusion(1.0, 1.0, 60, 100, Method.RRF);
+        /**
+         * Z-score normalised BM25 and cosine scores, half each, depth 100: chosen by 5-fold cross-validation
+         * on Cranfield at the depth applications use (it won four folds of five; {@code ./bench fusion},
+         * docs/benchmarks.md).
+         */
+        public static final Fusion DEFAULT = normalised(Method.Z_SCORE, 0.5, 100);
+
+        /** Reciprocal-rank fusion with equal weights, the constant 60 of Cormack et al. (2009), depth 100. */
+        public static final Fusion RRF = new Fusion(1.0, 1.0, 60, 100, Method.RRF);
 
         /** Checks the weights, constant, depth and method. */
         public Fusion {

@@ -68,6 +68,7 @@ class FusionTest {
             index.commit();
             for (Fusion fusion : List.of(
                     Fusion.DEFAULT,
+                    Fusion.RRF,
                     Fusion.normalised(Method.MIN_MAX, 0.5, 50),
                     Fusion.normalised(Method.Z_SCORE, 0.5, 50))) {
                 List<Hit> hits = index.search(SearchRequest.builder("shock waves on wings")

@@ -391,6 +391,11 @@ public final class StepScheduler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result = StepResult.failed(step, StepStatus.CANCELLED, "Stopped: the run was cancelled.", 0);
+            } catch (RuntimeException e) {
+                // an interceptor (or a journal that cannot write) failed: a failed step that says why, never
+                // a "cancelled" one
+                LOG.warn("step {} of run {} failed in its interceptor chain", step.id(), runId, e);
+                result = StepResult.failed(step, StepStatus.FAILED, "The step could not run: " + e.getMessage(), 0);
             }
             StepResult finished = result;
             runListeners.forEach(l -> l.onFinish(runId, step, finished));

@@ -43,11 +43,12 @@ public final class QualityBenchmark {
     /** One way of searching, evaluated as a whole (fusion settings are fixed up front, never per query). */
     public record Variant(String name, SearchMode mode, SearchRequest.Fusion fusion) {}
 
-    /** BM25, dense, and hybrid with the library's default fusion. */
+    /** BM25, dense, hybrid with the library's default fusion, and reciprocal-rank fusion. */
     public static final List<Variant> VARIANTS = List.of(
             new Variant("BM25", SearchMode.BM25, SearchRequest.Fusion.DEFAULT),
             new Variant("dense (BGE small)", SearchMode.VECTOR, SearchRequest.Fusion.DEFAULT),
-            new Variant("hybrid (RRF k=60, 1:1)", SearchMode.HYBRID, SearchRequest.Fusion.DEFAULT));
+            new Variant("hybrid (default: z-score, 1:1)", SearchMode.HYBRID, SearchRequest.Fusion.DEFAULT),
+            new Variant("hybrid (RRF k=60, 1:1)", SearchMode.HYBRID, SearchRequest.Fusion.RRF));
 
     static final String USAGE = """
             usage: bench quality [--data DIR] [--out DIR] [--backend lucene|opensearch] [--url URL] [--index NAME]

@@ -76,13 +76,29 @@ class RetrievalHarnessTest {
             assertThat(QualityBenchmark.index(index, cranfield)).isEmpty();
             List<QualityBenchmark.ModeQuality> results =
                     QualityBenchmark.evaluate(index, cranfield, QualityBenchmark.VARIANTS);
-            assertThat(results).hasSize(3);
+            assertThat(results).hasSize(4);
             // two unambiguous queries: every mode ranks the one relevant abstract first
             assertThat(results).allSatisfy(r -> assertThat(r.ndcg10()).isEqualTo(1.0));
             assertThat(QualityBenchmark.table(results, cranfield, List.of()))
                     .contains("| BM25 | 1.0000 | 1.0000 | 1.0000 |")
                     .contains("3 abstracts indexed (0 left out");
         }
+    }
+
+    @Test
+    void theSignFlipTestTellsARealDifferenceFromNoise() {
+        double[] better = new double[40];
+        double[] worse = new double[40];
+        double[] noise = new double[40];
+        for (int i = 0; i < 40; i++) {
+            better[i] = 0.5 + 0.01 * (i % 3);
+            worse[i] = 0.3 + 0.01 * (i % 5);
+            noise[i] = i % 2 == 0 ? better[i] + 0.05 : better[i] - 0.05;
+        }
+        assertThat(FusionStudy.signFlip(better, worse)).isLessThan(0.001);
+        assertThat(FusionStudy.signFlip(better, noise)).isGreaterThan(0.5);
+        assertThat(FusionStudy.mean(better, List.of(0, 1)))
+                .isEqualTo(0.505, org.assertj.core.api.Assertions.within(1e-12));
     }
 
     @Test
