@@ -388,9 +388,15 @@ public final class StepScheduler {
             StepResult result;
             try {
                 result = resolveAndRun(step, dependencies);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 result = StepResult.failed(step, StepStatus.CANCELLED, "Stopped: the run was cancelled.", 0);
+            } catch (dev.quarry.agent.error.DeadlineExceededException
+                    | dev.quarry.agent.error.RunCancelledException e) {
+                // the run is ending: the step stops with it, as before
+                throw e;
             } catch (RuntimeException e) {
                 // an interceptor (or a journal that cannot write) failed: a failed step that says why, never
                 // a "cancelled" one
