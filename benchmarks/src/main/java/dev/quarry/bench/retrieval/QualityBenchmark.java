@@ -162,6 +162,10 @@ public final class QualityBenchmark {
                 recall += RankingMetrics.recall(ranking, grades, 100);
                 judged++;
             }
+            if (judged == 0) {
+                throw new IllegalArgumentException(
+                        "the collection has no judged queries: nothing to evaluate (check the judgments file)");
+            }
             results.add(new ModeQuality(variant.name(), ndcg / judged, map / judged, recall / judged));
         }
         return results;

@@ -1,6 +1,7 @@
 package dev.quarry.bench.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.quarry.index.LuceneIndex;
@@ -82,6 +83,26 @@ class RetrievalHarnessTest {
             assertThat(QualityBenchmark.table(results, cranfield, List.of()))
                     .contains("| BM25 | 1.0000 | 1.0000 | 1.0000 |")
                     .contains("3 abstracts indexed (0 left out");
+        }
+    }
+
+    @Test
+    void aCollectionWithoutJudgedQueriesIsAnErrorNotNaN(@TempDir Path data) throws Exception {
+        Files.writeString(data.resolve("cran.all.1400"), ".I 1\n.T\nwings .\n.A\n.B\n.W\nswept wings .\n");
+        Files.writeString(data.resolve("cran.qry"), ".I 001\n.W\nwings .\n");
+        Files.writeString(data.resolve("cranqrel"), "");
+        Cranfield cranfield = Cranfield.load(data);
+        try (LuceneIndex index = LuceneIndex.builder().open()) {
+            QualityBenchmark.index(index, cranfield);
+            assertThatThrownBy(() -> QualityBenchmark.evaluate(
+                            index,
+                            cranfield,
+                            List.of(new QualityBenchmark.Variant(
+                                    "BM25",
+                                    dev.quarry.index.SearchMode.BM25,
+                                    dev.quarry.index.SearchRequest.Fusion.DEFAULT))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no judged queries");
         }
     }
 
