@@ -35,7 +35,7 @@ public final class FileJournal implements RunJournal {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Path folder;
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final RunLocks locks = new RunLocks();
     private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     private FileJournal(Path folder) {
@@ -67,7 +67,7 @@ public final class FileJournal implements RunJournal {
         Path file = file(runId);
         byte[] json = record.getBytes(StandardCharsets.UTF_8);
         byte[] frame = frame(json);
-        synchronized (locks.computeIfAbsent(runId, id -> new Object())) {
+        synchronized (locks.of(runId)) {
             try {
                 boolean created = !Files.exists(file);
                 if (!created && checked.add(runId)) {
@@ -94,7 +94,7 @@ public final class FileJournal implements RunJournal {
     @Override
     public List<String> read(String runId) {
         Path file = file(runId);
-        synchronized (locks.computeIfAbsent(runId, id -> new Object())) {
+        synchronized (locks.of(runId)) {
             try {
                 return parse(file, Files.readAllBytes(file)).records();
             } catch (NoSuchFileException e) {

@@ -26,8 +26,8 @@ import javax.sql.DataSource;
  *     PRIMARY KEY (run_id, seq))
  * }</pre>
  *
- * <p>Appends of one run from one journal object are serialised; two processes appending to the same run
- * at once is not supported (the primary key turns it into an error, never into a lost record).
+ * <p>Appends of one run from one journal object are serialised (other runs append at the same time); two
+ * processes appending to the same run at once is not supported (the primary key turns it into an error, never into a lost record).
  */
 public final class JdbcJournal implements RunJournal {
 
@@ -35,6 +35,7 @@ public final class JdbcJournal implements RunJournal {
 
     private final DataSource dataSource;
     private final String table;
+    private final RunLocks locks = new RunLocks();
 
     private JdbcJournal(DataSource dataSource, String table) {
         this.dataSource = dataSource;
@@ -74,7 +75,13 @@ public final class JdbcJournal implements RunJournal {
     }
 
     @Override
-    public synchronized void append(String runId, String record) {
+    public void append(String runId, String record) {
+        synchronized (locks.of(runId)) {
+            insert(runId, record);
+        }
+    }
+
+    private void insert(String runId, String record) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
