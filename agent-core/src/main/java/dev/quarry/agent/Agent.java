@@ -247,10 +247,14 @@ public final class Agent {
             ToolRegistry runTools,
             Consumer<RunEvent> sink,
             TypedAnswer<?> format) {
+        checkTask(task);
         return run(newRunId(), task, history, runTools, sink, format, null);
     }
 
-    /** The loop of a run with a known id; {@code journal} is null when the run is not journaled. */
+    /**
+     * The loop of a run with a known id and a checked task; {@code journal} is null when the run is not
+     * journaled.
+     */
     private Outcome run(
             String runId,
             String task,
@@ -259,7 +263,6 @@ public final class Agent {
             Consumer<RunEvent> sink,
             TypedAnswer<?> format,
             RunRecords journal) {
-        checkTask(task);
         RunEvents events = new RunEvents(sink, listeners);
         List<ChatMessage> conversation = new ArrayList<>();
         if (!systemPrompt.isBlank()) {
