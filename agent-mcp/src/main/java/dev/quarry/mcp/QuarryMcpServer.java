@@ -70,12 +70,8 @@ public final class QuarryMcpServer {
 
     /** Serves over the given streams until the process ends; standard output must carry nothing else. */
     public void serve(InputStream in, OutputStream out) throws InterruptedException {
-        McpSyncServer server = McpServer.sync(
-                        new StdioServerTransportProvider(new JacksonMcpJsonMapper(Json.MAPPER), in, out))
-                .serverInfo(name, version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(tools)
-                .build();
+        McpSyncServer server = started(
+                McpServer.sync(new StdioServerTransportProvider(new JacksonMcpJsonMapper(Json.MAPPER), in, out)));
         try {
             Thread.currentThread().join();
         } finally {
@@ -93,11 +89,7 @@ public final class QuarryMcpServer {
                 .jsonMapper(new JacksonMcpJsonMapper(Json.MAPPER))
                 .mcpEndpoint("/mcp")
                 .build();
-        McpSyncServer server = McpServer.sync(transport)
-                .serverInfo(name, version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(tools)
-                .build();
+        McpSyncServer server = started(McpServer.sync(transport));
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(host);
@@ -114,6 +106,15 @@ public final class QuarryMcpServer {
             throw new ConfigurationException("cannot serve MCP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new Http(jetty, server, connector.getLocalPort());
+    }
+
+    /** The server on a transport: this server's name, version and tools. */
+    private McpSyncServer started(McpServer.SyncSpecification<?> specification) {
+        return specification
+                .serverInfo(name, version)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools)
+                .build();
     }
 
     /** A running streamable-HTTP server; closing it stops it. */
