@@ -148,6 +148,7 @@ public final class Agent {
     }
 
     private AgentResult resume(RunRecords records) {
+        checkTask(records.task());
         ToolRegistry runTools = records.allowedTools().map(tools::restrictTo).orElse(tools);
         return run(records.runId(), records.task(), List.of(), runTools, RunEvents.NONE, null, records)
                 .result();
