@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             IndexCommand.class,
             SearchCommand.class,
+            EvalCommand.class,
             AskCommand.class,
             SummariseCommand.class,
             DraftEmailCommand.class,
@@ -62,7 +63,8 @@ public final class Quarry implements Runnable {
             if (error instanceof QuarryException
                     || error instanceof IndexException
                     || error instanceof IllegalArgumentException
-                    || error instanceof IllegalStateException) {
+                    || error instanceof IllegalStateException
+                    || error instanceof java.io.UncheckedIOException) {
                 err.println("error: " + error.getMessage());
             } else {
                 err.println("error: " + error);

@@ -63,6 +63,63 @@ class QuarryCliTest {
     }
 
     @Test
+    void evalScoresTheIndexOnTheUsersJudgments() throws Exception {
+        Path queries = Files.writeString(work.resolve("queries.jsonl"), """
+                {"_id": "q1", "text": "turbine blades"}
+                {"_id": "q2", "text": "flutter"}
+                {"_id": "q3", "text": "shock waves"}
+                """);
+        Path qrels = Files.writeString(
+                work.resolve("qrels.tsv"),
+                "query-id\tcorpus-id\tscore\nq1\tturbines.md\t1\nq2\twings.md\t2\nq3\tturbines.md\t1\n"
+                        + "q3\tgone.md\t1\n");
+        Path csv = work.resolve("eval/per-query.csv");
+        Run run = quarry(
+                "eval",
+                "--queries",
+                queries.toString(),
+                "--qrels",
+                qrels.toString(),
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--per-query",
+                csv.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        // q1 and q2 find their document first; q3 finds wings.md, which is not relevant, and misses both
+        assertThat(run.out())
+                .contains("3 judged queries. Application depth: k = 10 hits; deep: k = 100.")
+                .contains("| BM25 | 0.6667 | 0.6667 | 0.6667 | 0.6667 |")
+                .contains("warning: 1 judged document ids are not in the index");
+        assertThat(Files.readAllLines(csv)).hasSize(1 + 3 * 2).contains("q3,BM25,10,0.000000,0.000000,0.000000");
+
+        Run fusion = quarry(
+                "eval",
+                "--queries",
+                queries.toString(),
+                "--qrels",
+                qrels.toString(),
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--fusion",
+                "rrf");
+        assertThat(fusion.exit()).isEqualTo(1);
+        assertThat(fusion.err()).contains("--fusion needs an index with embeddings");
+        Run missing = quarry(
+                "eval",
+                "--queries",
+                work.resolve("nope.jsonl").toString(),
+                "--qrels",
+                qrels.toString(),
+                "--index",
+                index.toString(),
+                "--bm25-only");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.jsonl not found");
+    }
+
+    @Test
     void aFolderOfTheUsersFilesIsNeverUsedAsAnIndexAndReadersCreateNone() throws Exception {
         Path site = Files.createDirectories(work.resolve("site"));
         Files.writeString(site.resolve("_config.yml"), "title: my site");

@@ -1,5 +1,11 @@
 package dev.quarry.index;
 
+import static dev.quarry.index.ChunkRecords.DOC_ID;
+import static dev.quarry.index.ChunkRecords.KIND;
+import static dev.quarry.index.ChunkRecords.KIND_CHUNK;
+import static dev.quarry.index.ChunkRecords.KIND_DOC;
+import static dev.quarry.index.ChunkRecords.ORDINAL;
+
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -8,8 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,48 +23,32 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntField;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.queryparser.classic.ParseException;
-import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.QueryBuilder;
 
 /**
  * A Lucene index of chunked documents: BM25 over English-analysed text, an HNSW vector field when an
@@ -75,28 +63,12 @@ import org.apache.lucene.util.QueryBuilder;
 public final class LuceneIndex implements SearchIndex, Closeable {
 
     /** The on-disk layout this class writes; an index with another value is refused. */
-    public static final String FORMAT_VERSION = "1";
-
-    static final String KIND = "kind";
-    static final String DOC_ID = "doc_id";
-    static final String ORDINAL = "ordinal";
-    static final String CHUNK_COUNT = "chunk_count";
-    static final String START = "start";
-    static final String END = "end";
-    static final String TEXT = "text";
-    static final String DOC_TEXT = "doc_text";
-    static final String TITLE = "title";
-    static final String SOURCE = "source";
-    static final String VECTOR = "vector";
-    static final String META = "meta.";
-    static final String KIND_DOC = "doc";
-    static final String KIND_CHUNK = "chunk";
+    public static final String FORMAT_VERSION = "2";
 
     private static final String FORMAT_KEY = "quarry.format";
     private static final String DIMENSION_KEY = "quarry.embedding.dimension";
     private static final String MODEL_KEY = "quarry.embedding.model";
-
-    private static final FieldType TEXT_WITH_OFFSETS = textWithOffsets();
+    private static final String TITLES_KEY = "quarry.titles";
 
     private final String location;
     private final Directory directory;
@@ -108,6 +80,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     private final Chunker chunker;
     private final int embeddingBatchSize;
     private final String queryPrefix;
+    private final boolean titles;
+    private final LexicalQueries lexicalQueries;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong visible = new AtomicLong();
 
@@ -123,12 +97,25 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
         this.directory = builder.path == null ? new ByteBuffersDirectory() : FSDirectory.open(builder.path);
         boolean exists = DirectoryReader.indexExists(directory);
+        boolean indexTitles;
         try {
             if (exists) {
-                checkCompatible(SegmentInfos.readLatestCommit(directory).getUserData());
+                Map<String, String> committed =
+                        SegmentInfos.readLatestCommit(directory).getUserData();
+                checkCompatible(committed);
+                indexTitles = titlesOf(committed, builder.titles);
             } else if (builder.readOnly) {
                 throw new IndexException("no index at " + location + "; build one first (quarry index <dir>)");
+            } else {
+                indexTitles = builder.titles == null || builder.titles;
             }
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw translate(e);
+        }
+        this.titles = indexTitles;
+        this.lexicalQueries = new LexicalQueries(analyzer, titles ? builder.titleWeight : 0);
+        try {
             if (builder.readOnly) {
                 this.writer = null;
                 this.searchers = new SearcherManager(directory, null);
@@ -192,7 +179,10 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
         if (!FORMAT_VERSION.equals(format)) {
             throw new IncompatibleIndexException(location + " was written in Quarry index format " + format
-                    + ", this version reads format " + FORMAT_VERSION + "; rebuild the index");
+                    + ", this version reads format " + FORMAT_VERSION
+                    + (format.equals("1") ? " (since format 2 document titles are searched and embedded)" : "")
+                    + "; rebuild the index: delete " + location + " and index the documents again"
+                    + " (quarry index <folder> --index " + location + ")");
         }
         int stored = Integer.parseInt(userData.getOrDefault(DIMENSION_KEY, "0"));
         if (stored != dimension) {
@@ -201,6 +191,17 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                     + " (model: " + storedModel + ") but this index is configured with dimension " + dimension
                     + " (model: " + modelName() + "); use the same embedding model or rebuild the index");
         }
+    }
+
+    /** Whether the committed index holds titles; a builder that asked for the other setting is refused. */
+    private boolean titlesOf(Map<String, String> committed, Boolean requested) {
+        boolean stored = Boolean.parseBoolean(committed.getOrDefault(TITLES_KEY, "true"));
+        if (requested != null && requested != stored) {
+            throw new IncompatibleIndexException(location + " was built with titles " + (stored ? "" : "not ")
+                    + "searched and embedded, but this index is configured with titles(" + requested
+                    + "); leave titles unset to use the index as built, or rebuild the index");
+        }
+        return stored;
     }
 
     private String modelName() {
@@ -225,7 +226,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     public int upsertAll(List<Document> documents) {
         requireWritable();
         List<List<Chunk>> chunked = new ArrayList<>(documents.size());
-        List<Chunk> all = new ArrayList<>();
+        List<String> embeddingTexts = new ArrayList<>();
         for (Document document : documents) {
             if (document.text().isBlank()) {
                 throw new IllegalArgumentException(
@@ -233,17 +234,18 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             }
             List<Chunk> chunks = chunker.chunk(document);
             chunked.add(chunks);
-            all.addAll(chunks);
+            chunks.forEach(chunk -> embeddingTexts.add(ChunkRecords.embeddingText(document, chunk, titles)));
         }
-        List<float[]> vectors = embed(all);
+        List<float[]> vectors = embed(embeddingTexts);
         int next = 0;
         try {
             for (int d = 0; d < documents.size(); d++) {
                 Document document = documents.get(d);
                 List<org.apache.lucene.document.Document> block = new ArrayList<>();
-                block.add(documentRecord(document, chunked.get(d).size()));
+                block.add(ChunkRecords.documentRecord(document, chunked.get(d).size()));
                 for (Chunk chunk : chunked.get(d)) {
-                    block.add(chunkRecord(document, chunk, vectors == null ? null : vectors.get(next)));
+                    block.add(ChunkRecords.chunkRecord(
+                            document, chunk, vectors == null ? null : vectors.get(next), titles));
                     next++;
                 }
                 writer.updateDocuments(new Term(DOC_ID, document.id()), block);
@@ -252,17 +254,17 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             throw new IndexException("writing to " + location + " failed: " + e.getMessage(), e);
         }
         writes.incrementAndGet();
-        return all.size();
+        return embeddingTexts.size();
     }
 
-    private List<float[]> embed(List<Chunk> chunks) {
+    private List<float[]> embed(List<String> texts) {
         if (embeddingModel == null) {
             return null;
         }
-        List<float[]> vectors = new ArrayList<>(chunks.size());
-        for (int from = 0; from < chunks.size(); from += embeddingBatchSize) {
-            List<TextSegment> batch = chunks.subList(from, Math.min(chunks.size(), from + embeddingBatchSize)).stream()
-                    .map(c -> TextSegment.from(c.text()))
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += embeddingBatchSize) {
+            List<TextSegment> batch = texts.subList(from, Math.min(texts.size(), from + embeddingBatchSize)).stream()
+                    .map(TextSegment::from)
                     .toList();
             List<Embedding> embeddings = embeddingModel.embedAll(batch).content();
             if (embeddings.size() != batch.size()) {
@@ -282,37 +284,6 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                     + vector.length + " but declares " + dimension);
         }
         return vector;
-    }
-
-    private static org.apache.lucene.document.Document documentRecord(Document document, int chunkCount) {
-        var record = new org.apache.lucene.document.Document();
-        record.add(new StringField(KIND, KIND_DOC, Field.Store.NO));
-        record.add(new StringField(DOC_ID, document.id(), Field.Store.YES));
-        record.add(new StoredField(DOC_TEXT, document.text()));
-        record.add(new StoredField(CHUNK_COUNT, chunkCount));
-        addShared(record, document);
-        return record;
-    }
-
-    private static org.apache.lucene.document.Document chunkRecord(Document document, Chunk chunk, float[] vector) {
-        var record = new org.apache.lucene.document.Document();
-        record.add(new StringField(KIND, KIND_CHUNK, Field.Store.NO));
-        record.add(new StringField(DOC_ID, document.id(), Field.Store.YES));
-        record.add(new IntField(ORDINAL, chunk.ordinal(), Field.Store.YES));
-        record.add(new StoredField(START, chunk.startOffset()));
-        record.add(new StoredField(END, chunk.endOffset()));
-        record.add(new Field(TEXT, chunk.text(), TEXT_WITH_OFFSETS));
-        if (vector != null) {
-            record.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.COSINE));
-        }
-        addShared(record, document);
-        return record;
-    }
-
-    private static void addShared(org.apache.lucene.document.Document record, Document document) {
-        record.add(new StoredField(TITLE, document.title()));
-        record.add(new StoredField(SOURCE, document.sourceUri()));
-        document.metadata().forEach((key, value) -> record.add(new StringField(META + key, value, Field.Store.YES)));
     }
 
     /** Removes the document and all its chunks; a no-op when the id is unknown. */
@@ -338,7 +309,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             writer.setLiveCommitData(Map.of(
                             FORMAT_KEY, FORMAT_VERSION,
                             DIMENSION_KEY, Integer.toString(dimension),
-                            MODEL_KEY, modelName())
+                            MODEL_KEY, modelName(),
+                            TITLES_KEY, Boolean.toString(titles))
                     .entrySet());
             writer.commit();
         } catch (IOException e) {
@@ -391,147 +363,15 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             throw new IllegalArgumentException(request.mode() + " search needs an embedding model, and " + location
                     + " was opened without one; use BM25 or configure an embedding model");
         }
-        Query filter = filterQuery(request.filters());
-        Query lexical = lexicalQuery(request);
-        return withSearcher(searcher -> {
-            List<ScoreDoc> ranked = switch (request.mode()) {
-                case BM25 -> lexical(searcher, lexical, filter, request.k());
-                case VECTOR -> dense(searcher, request.query(), filter, request.k());
-                case HYBRID -> fuse(searcher, request, lexical, filter);
-            };
-            return toHits(searcher, lexical, ranked);
-        });
+        Query filter = LexicalQueries.filter(request.filters());
+        Query lexical = lexicalQueries.of(request);
+        return withSearcher(
+                searcher -> new RankedSearch(searcher, analyzer, this::queryVector).search(request, lexical, filter));
     }
 
-    private List<ScoreDoc> fuse(IndexSearcher searcher, SearchRequest request, Query lexical, Query filter)
-            throws IOException {
-        int depth = Math.max(request.k(), request.fusion().depth());
-        List<ReciprocalRankFusion.Scored<Integer>> bm25 = scored(lexical(searcher, lexical, filter, depth));
-        List<ReciprocalRankFusion.Scored<Integer>> dense = scored(dense(searcher, request.query(), filter, depth));
-        return ReciprocalRankFusion.fuseScored(bm25, dense, request.fusion(), request.k()).stream()
-                .map(f -> new ScoreDoc(f.item(), (float) f.score()))
-                .toList();
-    }
-
-    private static List<ReciprocalRankFusion.Scored<Integer>> scored(List<ScoreDoc> docs) {
-        return docs.stream()
-                .map(d -> new ReciprocalRankFusion.Scored<>(d.doc, d.score))
-                .toList();
-    }
-
-    private Query lexicalQuery(SearchRequest request) {
-        if (request.querySyntax()) {
-            try {
-                return new QueryParser(TEXT, analyzer).parse(request.query());
-            } catch (ParseException e) {
-                throw new IllegalArgumentException("invalid query syntax: " + e.getMessage(), e);
-            }
-        }
-        try {
-            return new QueryBuilder(analyzer).createBooleanQuery(TEXT, request.query(), Occur.SHOULD);
-        } catch (IndexSearcher.TooManyClauses e) {
-            return firstDistinctTerms(request.query(), IndexSearcher.getMaxClauseCount());
-        }
-    }
-
-    /**
-     * A query of the text's first {@code max} distinct terms: a plain-text query with more distinct words
-     * than Lucene's clause limit (1,024) searches with the first of them instead of failing.
-     */
-    private Query firstDistinctTerms(String text, int max) {
-        Set<String> terms = new LinkedHashSet<>();
-        try (TokenStream tokens = analyzer.tokenStream(TEXT, text)) {
-            CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
-            tokens.reset();
-            while (terms.size() < max && tokens.incrementToken()) {
-                terms.add(term.toString());
-            }
-            tokens.end();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot analyse the query", e);
-        }
-        BooleanQuery.Builder query = new BooleanQuery.Builder();
-        terms.forEach(t -> query.add(new TermQuery(new Term(TEXT, t)), Occur.SHOULD));
-        return query.build();
-    }
-
-    private static List<ScoreDoc> lexical(IndexSearcher searcher, Query text, Query filter, int depth)
-            throws IOException {
-        if (text == null) {
-            return List.of();
-        }
-        Query query = filter == null
-                ? text
-                : new BooleanQuery.Builder()
-                        .add(text, Occur.MUST)
-                        .add(filter, Occur.FILTER)
-                        .build();
-        try {
-            return List.of(searcher.search(query, depth).scoreDocs);
-        } catch (IndexSearcher.TooManyClauses e) {
-            throw new IllegalArgumentException(
-                    "query has too many distinct terms (limit " + IndexSearcher.getMaxClauseCount() + "); shorten it",
-                    e);
-        }
-    }
-
-    private List<ScoreDoc> dense(IndexSearcher searcher, String queryText, Query filter, int depth) throws IOException {
-        float[] target = checkDimension(
+    private float[] queryVector(String queryText) {
+        return checkDimension(
                 embeddingModel.embed(queryPrefix + queryText).content().vector());
-        return List.of(searcher.search(new KnnFloatVectorQuery(VECTOR, target, depth, filter), depth).scoreDocs);
-    }
-
-    private static Query filterQuery(List<MetadataFilter> filters) {
-        if (filters.isEmpty()) {
-            return null;
-        }
-        BooleanQuery.Builder all = new BooleanQuery.Builder();
-        for (MetadataFilter filter : filters) {
-            BooleanQuery.Builder any = new BooleanQuery.Builder();
-            filter.values().forEach(v -> any.add(new TermQuery(new Term(META + filter.key(), v)), Occur.SHOULD));
-            all.add(any.build(), Occur.FILTER);
-        }
-        return all.build();
-    }
-
-    /** Loads stored fields for the final ranking only, and highlights the query terms in each chunk. */
-    private List<Hit> toHits(IndexSearcher searcher, Query lexical, List<ScoreDoc> ranked) throws IOException {
-        String[] snippets = new String[ranked.size()];
-        if (lexical != null && !ranked.isEmpty()) {
-            UnifiedHighlighter highlighter =
-                    UnifiedHighlighter.builder(searcher, analyzer).build();
-            ScoreDoc[] docs = ranked.toArray(ScoreDoc[]::new);
-            snippets = highlighter.highlight(
-                    TEXT, lexical, new TopDocs(new TotalHits(docs.length, TotalHits.Relation.EQUAL_TO), docs), 2);
-        }
-        List<Hit> hits = new ArrayList<>(ranked.size());
-        var stored = searcher.storedFields();
-        for (int i = 0; i < ranked.size(); i++) {
-            var record = stored.document(ranked.get(i).doc);
-            String text = record.get(TEXT);
-            hits.add(new Hit(
-                    record.get(DOC_ID),
-                    record.getField(ORDINAL).numericValue().intValue(),
-                    record.getField(START).numericValue().intValue(),
-                    record.getField(END).numericValue().intValue(),
-                    ranked.get(i).score,
-                    record.get(TITLE),
-                    record.get(SOURCE),
-                    text,
-                    snippets[i] != null ? snippets[i] : Hit.fallbackSnippet(text),
-                    metadataOf(record)));
-        }
-        return hits;
-    }
-
-    private static Map<String, String> metadataOf(org.apache.lucene.document.Document record) {
-        Map<String, String> metadata = new HashMap<>();
-        for (IndexableField field : record.getFields()) {
-            if (field.name().startsWith(META)) {
-                metadata.put(field.name().substring(META.length()), field.stringValue());
-            }
-        }
-        return metadata;
     }
 
     @Override
@@ -545,9 +385,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             if (top.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            var record = searcher.storedFields().document(top.scoreDocs[0].doc);
-            return Optional.of(new Document(
-                    documentId, record.get(DOC_TEXT), record.get(TITLE), record.get(SOURCE), metadataOf(record)));
+            return Optional.of(
+                    ChunkRecords.document(searcher.storedFields().document(top.scoreDocs[0].doc), documentId));
         });
     }
 
@@ -563,13 +402,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             if (top.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            var record = searcher.storedFields().document(top.scoreDocs[0].doc);
-            return Optional.of(new Chunk(
-                    documentId,
-                    ordinal,
-                    record.getField(START).numericValue().intValue(),
-                    record.getField(END).numericValue().intValue(),
-                    record.get(TEXT)));
+            return Optional.of(
+                    ChunkRecords.chunk(searcher.storedFields().document(top.scoreDocs[0].doc), documentId, ordinal));
         });
     }
 
@@ -638,15 +472,6 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
     }
 
-    private static FieldType textWithOffsets() {
-        FieldType type = new FieldType();
-        type.setTokenized(true);
-        type.setStored(true);
-        type.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
-        type.freeze();
-        return type;
-    }
-
     /** Configures and opens a {@link LuceneIndex}. */
     public static final class Builder {
         private Path path;
@@ -656,6 +481,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         private boolean readOnly;
         private int embeddingBatchSize = 32;
         private String queryPrefix = "";
+        private Boolean titles;
+        private float titleWeight = 1f;
 
         private Builder() {}
 
@@ -704,6 +531,30 @@ public final class LuceneIndex implements SearchIndex, Closeable {
          */
         public Builder quantizeVectors(boolean quantizeVectors) {
             this.quantizeVectors = quantizeVectors;
+            return this;
+        }
+
+        /**
+         * Whether document titles are searched (BM25 over the title beside the chunk text) and embedded (each
+         * chunk's vector is computed from the title and the chunk); default on for a new index. The setting is
+         * part of the index: an existing index is used as it was built, and asking for the other setting is
+         * refused with an {@link IncompatibleIndexException} rather than silently changing what searches mean.
+         */
+        public Builder titles(boolean titles) {
+            this.titles = titles;
+            return this;
+        }
+
+        /**
+         * How much a query term found in the title counts against the same term found in the chunk text
+         * (their BM25 scores are added with this weight); default 1. Only used when titles are indexed; a
+         * query-time setting, so it may differ between opens of one index.
+         */
+        public Builder titleWeight(float titleWeight) {
+            if (!(titleWeight >= 0) || Float.isInfinite(titleWeight)) {
+                throw new IllegalArgumentException("titleWeight must be a finite number >= 0, was " + titleWeight);
+            }
+            this.titleWeight = titleWeight;
             return this;
         }
 

@@ -230,6 +230,71 @@ class LuceneIndexTest {
     }
 
     @Test
+    void titlesCanBeLeftOutAndTheSettingIsPartOfTheIndex() {
+        Document memo = new Document("memo", "Notes from the meeting.", "Budget forecast", "", Map.of());
+        Path without = dir.resolve("without-titles");
+        try (LuceneIndex index =
+                LuceneIndex.builder().path(without).titles(false).open()) {
+            index.upsert(memo);
+            assertThat(index.search(SearchRequest.of("budget"))).isEmpty();
+        }
+        assertThatThrownBy(
+                        () -> LuceneIndex.builder().path(without).titles(true).open())
+                .isInstanceOf(IncompatibleIndexException.class)
+                .hasMessageContaining("built with titles not searched")
+                .hasMessageContaining("leave titles unset");
+        try (LuceneIndex reopened = bm25(without)) {
+            reopened.upsert(memo.withMetadata("edited", "yes"));
+            assertThat(reopened.search(SearchRequest.of("budget"))).isEmpty();
+        }
+        Path with = dir.resolve("with-titles");
+        try (LuceneIndex index = bm25(with)) {
+            index.upsert(memo);
+            assertThat(index.search(SearchRequest.of("budget")))
+                    .extracting(Hit::documentId)
+                    .containsExactly("memo");
+        }
+        assertThatThrownBy(() -> LuceneIndex.builder().path(with).titles(false).open())
+                .isInstanceOf(IncompatibleIndexException.class)
+                .hasMessageContaining("built with titles searched");
+    }
+
+    @Test
+    void aTitleMatchWeighsAsConfigured() {
+        List<Document> documents = List.of(
+                new Document("in-title", "Compressor stall margins.", "Flutter", "", Map.of()),
+                new Document("in-text", "Flutter of the fin at high speed. Compressor stall.", "Fins", "", Map.of()));
+        for (float weight : new float[] {0f, 5f}) {
+            try (LuceneIndex index = LuceneIndex.builder().titleWeight(weight).open()) {
+                index.upsertAll(documents);
+                List<Hit> hits = index.search(SearchRequest.of("flutter"));
+                assertThat(hits.getFirst().documentId()).isEqualTo(weight == 0 ? "in-text" : "in-title");
+                assertThat(hits).hasSize(weight == 0 ? 1 : 2);
+            }
+        }
+        assertThatThrownBy(() -> LuceneIndex.builder().titleWeight(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("titleWeight");
+    }
+
+    @Test
+    void anIndexOfTheFormatBeforeTitlesIsRefusedWithHowToRebuild() throws IOException {
+        Path old = dir.resolve("format-1");
+        try (var directory = org.apache.lucene.store.FSDirectory.open(old);
+                var writer = new org.apache.lucene.index.IndexWriter(
+                        directory, new org.apache.lucene.index.IndexWriterConfig())) {
+            writer.setLiveCommitData(Map.of("quarry.format", "1").entrySet());
+            writer.commit();
+        }
+        assertThatThrownBy(() -> LuceneIndex.builder().path(old).readOnly().open())
+                .isInstanceOf(IncompatibleIndexException.class)
+                .hasMessageContaining("format 1")
+                .hasMessageContaining("titles are searched and embedded")
+                .hasMessageContaining("rebuild the index")
+                .hasMessageContaining("quarry index");
+    }
+
+    @Test
     void reportsACorruptIndex() throws IOException {
         try (LuceneIndex index = bm25(dir)) {
             index.upsert(doc("a", "some text", Map.of()));

@@ -160,6 +160,28 @@ public abstract class SearchIndexContract {
     }
 
     @Test
+    void titlesAreSearchedAndEmbeddedWithEveryChunk() {
+        String neutral = "See the attached report for the details and the figures discussed at the meeting.";
+        try (SearchIndex index = open(true, Chunker.defaults())) {
+            index.upsertAll(List.of(
+                    new Document("terns", neutral, "Migration routes of arctic terns", "", Map.of()),
+                    new Document("taxes", neutral, "Quarterly tax filing deadlines", "", Map.of())));
+            index.commit();
+            List<Hit> bm25 =
+                    index.search(SearchRequest.builder("arctic terns").k(5).build());
+            assertThat(bm25).extracting(Hit::documentId).containsExactly("terns");
+            assertThat(bm25.getFirst().text()).isEqualTo(neutral);
+            List<Hit> dense = index.search(SearchRequest.builder("where do seabirds fly in winter")
+                    .mode(SearchMode.VECTOR)
+                    .k(2)
+                    .build());
+            assertThat(dense).extracting(Hit::documentId).containsExactly("terns", "taxes");
+            // the two chunks have the same text: only the embedded title can separate them
+            assertThat(dense.get(0).score()).isGreaterThan(dense.get(1).score());
+        }
+    }
+
+    @Test
     void aBm25OnlyIndexRefusesVectorSearchWithAClearMessage() {
         try (SearchIndex index = filled(false)) {
             assertThat(index.supportsVectors()).isFalse();

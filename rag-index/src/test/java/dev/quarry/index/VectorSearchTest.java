@@ -60,12 +60,12 @@ class VectorSearchTest {
 
     @Test
     void vectorSearchFindsMeaningWithoutSharedWords() {
-        List<Hit> hits = index.search(SearchRequest.builder("oil change for my car")
+        List<Hit> hits = index.search(SearchRequest.builder("oil change for my vehicle")
                 .mode(SearchMode.VECTOR)
                 .k(1)
                 .build());
         assertThat(hits).extracting(Hit::documentId).containsExactly("cars");
-        assertThat(index.search(SearchRequest.of("oil change for my car"))).isEmpty();
+        assertThat(index.search(SearchRequest.of("oil change for my vehicle"))).isEmpty();
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.quarry.bench.retrieval;
 
-import dev.quarry.index.Hit;
 import dev.quarry.index.LuceneIndex;
 import dev.quarry.index.SearchMode;
-import dev.quarry.index.SearchRequest;
 import dev.quarry.index.SearchRequest.Fusion;
 import dev.quarry.index.SearchRequest.Fusion.Method;
+import dev.quarry.index.eval.Evaluation;
+import dev.quarry.index.eval.Evaluation.Variant;
+import dev.quarry.index.eval.SignFlipTest;
+import dev.quarry.index.eval.TestCollection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,32 +25,29 @@ import java.util.Random;
  * folds, scored on the fifth, never on the whole set); each difference gets a paired sign-flip randomisation
  * test (10,000 draws, seeded). Writes a table and every query's scores.
  *
- * <p>Run it with {@code ./bench fusion [--data DIR] [--out DIR]}.
+ * <p>Run it with {@code ./bench fusion [collection options] [--out DIR]} (the collection options of
+ * {@code ./bench quality}; Cranfield by default).
  */
 public final class FusionStudy {
 
     static final int APPLICATION_K = 10;
     static final int DEEP_K = 400;
     static final int FOLDS = 5;
-    static final int DRAWS = 10_000;
     static final long SEED = 21;
-
-    /** A way of searching. */
-    record Contender(String name, SearchMode mode, Fusion fusion) {}
 
     private FusionStudy() {}
 
-    /** The contenders: BM25, dense, and the hybrid grid the cross-validation chooses from. */
-    static List<Contender> contenders() {
-        List<Contender> all = new ArrayList<>();
-        all.add(new Contender("BM25", SearchMode.BM25, Fusion.DEFAULT));
-        all.add(new Contender("dense", SearchMode.VECTOR, Fusion.DEFAULT));
+    /** The variants: BM25, dense, and the hybrid grid the cross-validation chooses from. */
+    static List<Variant> variants() {
+        List<Variant> all = new ArrayList<>();
+        all.add(new Variant("BM25", SearchMode.BM25, Fusion.DEFAULT));
+        all.add(new Variant("dense", SearchMode.VECTOR, Fusion.DEFAULT));
         for (int constant : new int[] {10, 20, 40, 60, 100}) {
-            all.add(new Contender("RRF k=" + constant, SearchMode.HYBRID, new Fusion(1, 1, constant, 100)));
+            all.add(new Variant("RRF k=" + constant, SearchMode.HYBRID, new Fusion(1, 1, constant, 100)));
         }
         for (Method method : new Method[] {Method.MIN_MAX, Method.Z_SCORE}) {
             for (double share : new double[] {0.3, 0.4, 0.5, 0.6, 0.7}) {
-                all.add(new Contender(
+                all.add(new Variant(
                         method.name().toLowerCase(Locale.ROOT) + " bm25=" + share,
                         SearchMode.HYBRID,
                         Fusion.normalised(method, share, 100)));
@@ -58,39 +57,40 @@ public final class FusionStudy {
     }
 
     public static void main(String[] args) throws Exception {
-        Path data = Cranfield.DEFAULT_DIRECTORY;
+        CollectionOptions collectionOptions = new CollectionOptions();
         Path out = Path.of("docs", "benchmarks");
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--data" -> data = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> {
-                    System.err.println("usage: bench fusion [--data DIR] [--out DIR]");
-                    System.exit(2);
-                }
+            int taken = collectionOptions.take(args, i);
+            if (taken >= 0) {
+                i = taken;
+            } else if (args[i].equals("--out") && i + 1 < args.length) {
+                out = Path.of(args[++i]);
+            } else {
+                System.err.print("usage: bench fusion [options]\n" + CollectionOptions.USAGE + "  --out DIR\n");
+                System.exit(2);
             }
         }
-        Cranfield cranfield = Cranfield.load(data);
-        List<Integer> queries = cranfield.queries().keySet().stream()
-                .filter(q -> !cranfield.judgments().getOrDefault(q, Map.of()).isEmpty())
-                .sorted()
-                .toList();
-        if (queries.isEmpty()) {
-            throw new IllegalArgumentException(data + " has no judged queries");
-        }
+        TestCollection collection = collectionOptions.read();
+        List<String> queries = collection.judgedQueries();
         long start = System.nanoTime();
         Map<String, double[]> application = new LinkedHashMap<>();
         Map<String, double[]> deep = new LinkedHashMap<>();
-        List<Contender> contenders = contenders();
+        List<Variant> variants = variants();
         try (LuceneIndex index = LuceneIndex.builder().defaultEmbeddingModel().open()) {
-            QualityBenchmark.index(index, cranfield);
+            index.upsertAll(collection.documents());
+            index.commit();
             System.err.printf(Locale.ROOT, "indexed in %.1f s%n", (System.nanoTime() - start) / 1e9);
-            for (Contender contender : contenders) {
-                application.put(contender.name(), scores(index, cranfield, queries, contender, APPLICATION_K));
-                deep.put(contender.name(), scores(index, cranfield, queries, contender, DEEP_K));
+            for (Variant variant : variants) {
+                application.put(
+                        variant.name(),
+                        Evaluation.run(index, collection, variant, APPLICATION_K)
+                                .ndcg());
+                deep.put(
+                        variant.name(),
+                        Evaluation.run(index, collection, variant, DEEP_K).ndcg());
             }
         }
-        String report = report(queries, contenders, application, deep);
+        String report = report(queries, variants, application, deep);
         Files.createDirectories(out);
         Files.writeString(out.resolve("fusion-results.md"), report);
         Files.writeString(out.resolve("fusion-per-query.csv"), perQuery(queries, application, deep));
@@ -98,44 +98,27 @@ public final class FusionStudy {
         System.err.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
-    /** nDCG@10 of each query when searching with {@code k} hits. */
-    static double[] scores(LuceneIndex index, Cranfield cranfield, List<Integer> queries, Contender contender, int k) {
-        double[] scores = new double[queries.size()];
-        for (int i = 0; i < queries.size(); i++) {
-            int query = queries.get(i);
-            List<Hit> hits =
-                    index.search(SearchRequest.builder(cranfield.queries().get(query))
-                            .mode(contender.mode())
-                            .fusion(contender.fusion())
-                            .k(k)
-                            .build());
-            scores[i] = RankingMetrics.ndcg(
-                    QualityBenchmark.documents(hits), cranfield.judgments().get(query), 10);
-        }
-        return scores;
-    }
-
     static String report(
-            List<Integer> queries,
-            List<Contender> contenders,
+            List<String> queries,
+            List<Variant> variants,
             Map<String, double[]> application,
             Map<String, double[]> deep) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(
                 Locale.ROOT,
-                "Cranfield, %d judged queries, nDCG@10. Application depth: k = %d hits with the fusion's own depth"
+                "%d judged queries, nDCG@10. Application depth: k = %d hits with the fusion's own depth"
                         + " (100 per ranking); deep: k = %d.%n%n",
                 queries.size(),
                 APPLICATION_K,
                 DEEP_K));
-        text.append("| contender | application depth | deep |\n|---|---:|---:|\n");
-        for (Contender contender : contenders) {
+        text.append("| variant | application depth | deep |\n|---|---:|---:|\n");
+        for (Variant variant : variants) {
             text.append(String.format(
                     Locale.ROOT,
                     "| %s | %.4f | %.4f |%n",
-                    contender.name(),
-                    mean(application.get(contender.name())),
-                    mean(deep.get(contender.name()))));
+                    variant.name(),
+                    mean(application.get(variant.name())),
+                    mean(deep.get(variant.name()))));
         }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
@@ -154,8 +137,8 @@ public final class FusionStudy {
             for (int i = 0; i < order.size(); i++) {
                 (i % FOLDS == fold ? test : train).add(order.get(i));
             }
-            String hybrid = best(contenders, application, train, true);
-            String single = best(contenders, application, train, false);
+            String hybrid = best(variants, application, train, true);
+            String single = best(variants, application, train, false);
             for (int i : test) {
                 chosenHybrid[i] = application.get(hybrid)[i];
                 chosenSingle[i] = application.get(single)[i];
@@ -197,45 +180,25 @@ public final class FusionStudy {
         return text.toString();
     }
 
-    /** The contender with the best mean on {@code queries} among hybrids, or among single retrievers. */
-    static String best(
-            List<Contender> contenders, Map<String, double[]> scores, List<Integer> queries, boolean hybrid) {
+    /** The variant with the best mean on {@code queries} among hybrids, or among single retrievers. */
+    static String best(List<Variant> variants, Map<String, double[]> scores, List<Integer> queries, boolean hybrid) {
         String best = null;
         double bestMean = -1;
-        for (Contender contender : contenders) {
-            if ((contender.mode() == SearchMode.HYBRID) != hybrid) {
+        for (Variant variant : variants) {
+            if ((variant.mode() == SearchMode.HYBRID) != hybrid) {
                 continue;
             }
-            double value = mean(scores.get(contender.name()), queries);
+            double value = mean(scores.get(variant.name()), queries);
             if (value > bestMean) {
                 bestMean = value;
-                best = contender.name();
+                best = variant.name();
             }
         }
         return best;
     }
 
-    /** Two-sided paired sign-flip randomisation test of the mean difference. */
     static double signFlip(double[] a, double[] b) {
-        double[] differences = new double[a.length];
-        double observed = 0;
-        for (int i = 0; i < a.length; i++) {
-            differences[i] = a[i] - b[i];
-            observed += differences[i];
-        }
-        observed = Math.abs(observed);
-        Random random = new Random(SEED);
-        int extreme = 0;
-        for (int draw = 0; draw < DRAWS; draw++) {
-            double sum = 0;
-            for (double difference : differences) {
-                sum += random.nextBoolean() ? difference : -difference;
-            }
-            if (Math.abs(sum) >= observed - 1e-12) {
-                extreme++;
-            }
-        }
-        return (extreme + 1.0) / (DRAWS + 1.0);
+        return SignFlipTest.pValue(a, b, SEED);
     }
 
     static double mean(double[] values) {
@@ -254,17 +217,17 @@ public final class FusionStudy {
         return sum / indexes.size();
     }
 
-    static String perQuery(List<Integer> queries, Map<String, double[]> application, Map<String, double[]> deep) {
-        StringBuilder csv = new StringBuilder("query,contender,ndcg10_application,ndcg10_deep\n");
-        for (String contender : application.keySet()) {
+    static String perQuery(List<String> queries, Map<String, double[]> application, Map<String, double[]> deep) {
+        StringBuilder csv = new StringBuilder("query,variant,ndcg10_application,ndcg10_deep\n");
+        for (String variant : application.keySet()) {
             for (int i = 0; i < queries.size(); i++) {
                 csv.append(String.format(
                         Locale.ROOT,
-                        "%d,%s,%.6f,%.6f%n",
+                        "%s,%s,%.6f,%.6f%n",
                         queries.get(i),
-                        contender,
-                        application.get(contender)[i],
-                        deep.get(contender)[i]));
+                        variant,
+                        application.get(variant)[i],
+                        deep.get(variant)[i]));
             }
         }
         return csv.toString();

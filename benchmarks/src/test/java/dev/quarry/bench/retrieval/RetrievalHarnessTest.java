@@ -2,9 +2,11 @@ package dev.quarry.bench.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
+import dev.quarry.index.Document;
 import dev.quarry.index.LuceneIndex;
+import dev.quarry.index.eval.EvaluationReport;
+import dev.quarry.index.eval.TestCollection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,27 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrievalHarnessTest {
 
     @Test
-    void ndcgUsesGainFiveMinusGradeAgainstTheIdealOrdering() {
-        Map<String, Integer> grades = Map.of("a", 1, "b", 3);
-        assertThat(RankingMetrics.ndcg(List.of("a", "b", "c"), grades, 10)).isEqualTo(1.0);
-        // b (gain 2) first, a (gain 4) second: (2 + 4/log2 3) / (4 + 2/log2 3)
-        double expected = (2 + 4 / log2(3)) / (4 + 2 / log2(3));
-        assertThat(RankingMetrics.ndcg(List.of("b", "a"), grades, 10)).isCloseTo(expected, within(1e-12));
-        assertThat(RankingMetrics.ndcg(List.of("c", "d"), grades, 10)).isZero();
-    }
-
-    @Test
-    void averagePrecisionAndRecallCountEveryJudgedGradeRelevant() {
-        Map<String, Integer> grades = Map.of("a", 4, "b", 2);
-        assertThat(RankingMetrics.averagePrecision(List.of("x", "a", "y", "b"), grades))
-                .isCloseTo((1.0 / 2 + 2.0 / 4) / 2, within(1e-12));
-        assertThat(RankingMetrics.recall(List.of("x", "a", "y", "b"), grades, 2))
-                .isEqualTo(0.5);
-        assertThat(RankingMetrics.recall(List.of(), Map.of(), 2)).isZero();
-    }
-
-    @Test
-    void cranfieldFilesAreReadAndEveryModeIsEvaluatedOnOneIndex(@TempDir Path data) throws Exception {
+    void aSmartCollectionIsReadByOptionsAndEveryVariantIsEvaluatedAtBothDepths(@TempDir Path data) throws Exception {
         Files.writeString(data.resolve("cran.all.1400"), """
                 .I 1
                 .T
@@ -65,45 +47,49 @@ class RetrievalHarnessTest {
                 buckling of thin shells .
                 """);
         Files.writeString(data.resolve("cranqrel"), "1 1 1\n1 2 -1\n2 3 2\n");
-        Cranfield cranfield = Cranfield.load(data);
-        assertThat(cranfield.documents())
-                .extracting(Cranfield.CranfieldDocument::id)
-                .containsExactly("1", "2", "3");
-        assertThat(cranfield.documents().getFirst().title()).isEqualTo("lift of a wing in a slipstream .");
-        assertThat(cranfield.queries()).containsOnlyKeys(1, 2);
-        assertThat(cranfield.judgments()).isEqualTo(Map.of(1, Map.of("1", 1), 2, Map.of("3", 2)));
+        CollectionOptions options = new CollectionOptions();
+        assertThat(options.take(new String[] {"--data", data.toString()}, 0)).isEqualTo(1);
+        assertThat(options.take(new String[] {"--out", "x"}, 0)).isEqualTo(-1);
+        TestCollection collection = options.read();
+        assertThat(collection.documents()).extracting(Document::id).containsExactly("1", "2", "3");
+        assertThat(collection.judgments()).isEqualTo(Map.of("1", Map.of("1", 4), "2", Map.of("3", 3)));
 
         try (LuceneIndex index = LuceneIndex.builder().defaultEmbeddingModel().open()) {
-            assertThat(QualityBenchmark.index(index, cranfield)).isEmpty();
-            List<QualityBenchmark.ModeQuality> results =
-                    QualityBenchmark.evaluate(index, cranfield, QualityBenchmark.VARIANTS);
-            assertThat(results).hasSize(4);
+            index.upsertAll(collection.documents());
+            EvaluationReport report = QualityBenchmark.evaluate(index, collection, QualityBenchmark.VARIANTS);
+            assertThat(report.application())
+                    .hasSize(4)
+                    .allSatisfy(run -> assertThat(run.k()).isEqualTo(QualityBenchmark.APPLICATION_K));
+            assertThat(report.deep())
+                    .hasSize(4)
+                    .allSatisfy(run -> assertThat(run.k()).isEqualTo(QualityBenchmark.DEEP_K));
             // two unambiguous queries: every mode ranks the one relevant abstract first
-            assertThat(results).allSatisfy(r -> assertThat(r.ndcg10()).isEqualTo(1.0));
-            assertThat(QualityBenchmark.table(results, cranfield, List.of()))
-                    .contains("| BM25 | 1.0000 | 1.0000 | 1.0000 |")
-                    .contains("3 abstracts indexed (0 left out");
+            assertThat(report.runs())
+                    .allSatisfy(run -> assertThat(run.meanNdcg()).isEqualTo(1.0));
+            assertThat(report.markdown())
+                    .contains("| BM25 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |")
+                    .contains("| hybrid (default: z-score, 1:1) vs dense (BGE small) | application depth | +0.0000 |");
         }
     }
 
     @Test
-    void aCollectionWithoutJudgedQueriesIsAnErrorNotNaN(@TempDir Path data) throws Exception {
-        Files.writeString(data.resolve("cran.all.1400"), ".I 1\n.T\nwings .\n.A\n.B\n.W\nswept wings .\n");
-        Files.writeString(data.resolve("cran.qry"), ".I 001\n.W\nwings .\n");
-        Files.writeString(data.resolve("cranqrel"), "");
-        Cranfield cranfield = Cranfield.load(data);
-        try (LuceneIndex index = LuceneIndex.builder().open()) {
-            QualityBenchmark.index(index, cranfield);
-            assertThatThrownBy(() -> QualityBenchmark.evaluate(
-                            index,
-                            cranfield,
-                            List.of(new QualityBenchmark.Variant(
-                                    "BM25",
-                                    dev.quarry.index.SearchMode.BM25,
-                                    dev.quarry.index.SearchRequest.Fusion.DEFAULT))))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("no judged queries");
+    void aBeirCollectionIsChosenByOptionsAndOneWithoutJudgedQueriesIsAnError(@TempDir Path data) throws Exception {
+        Files.writeString(
+                data.resolve("corpus.jsonl"), "{\"_id\": \"a\", \"title\": \"Wings\", \"text\": \"swept\"}\n");
+        Files.writeString(data.resolve("queries.jsonl"), "{\"_id\": \"q\", \"text\": \"wings\"}\n");
+        Files.createDirectories(data.resolve("qrels"));
+        Files.writeString(data.resolve("qrels/dev.tsv"), "q\ta\t1\n");
+        Files.writeString(data.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\n");
+        CollectionOptions options = new CollectionOptions();
+        String[] args = {"--format", "beir", "--data", data.toString(), "--split", "dev"};
+        for (int i = 0; i < args.length; i++) {
+            i = options.take(args, i);
         }
+        assertThat(options.read().judgedQueries()).containsExactly("q");
+        options.take(new String[] {"--split", "test"}, 0);
+        assertThatThrownBy(options::read)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing to evaluate");
     }
 
     @Test
@@ -148,9 +134,5 @@ class RetrievalHarnessTest {
                         "HYBRID top-10 p50",
                         "HYBRID top-10 p99");
         assertThat(rows.getFirst().value()).contains("chunks/s (300 in");
-    }
-
-    private static double log2(int x) {
-        return Math.log(x) / Math.log(2);
     }
 }

@@ -52,7 +52,23 @@ import org.opensearch.client.opensearch.generic.Response;
  */
 public final class OpenSearchIndex implements SearchIndex {
 
-    static final String FORMAT_VERSION = "1";
+    /** How vectors are searched. */
+    public enum VectorSearch {
+        /**
+         * Approximate (HNSW) when every node of the cluster has the k-NN plugin, exact otherwise; for an
+         * existing index, as it was created.
+         */
+        AUTO,
+        /**
+         * A {@code knn_vector} field searched by HNSW on the Lucene engine (cosine), with metadata filters
+         * applied inside the graph search; needs the k-NN plugin on every node.
+         */
+        APPROXIMATE,
+        /** Every chunk that passes the filters scored by an exact cosine in Painless; needs no plugin. */
+        EXACT
+    }
+
+    static final String FORMAT_VERSION = "2";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = """
             def v = params._source.vector;
@@ -68,6 +84,10 @@ public final class OpenSearchIndex implements SearchIndex {
     private final String queryPrefix;
     private final Chunker chunker;
     private final int bulkSize;
+    private boolean titles;
+    private VectorSearch vectorSearch;
+    private final float titleWeight;
+    private final int efSearch;
 
     private OpenSearchIndex(Builder builder) {
         this.client = builder.client;
@@ -76,6 +96,8 @@ public final class OpenSearchIndex implements SearchIndex {
         this.queryPrefix = builder.queryPrefix;
         this.chunker = builder.chunker;
         this.bulkSize = builder.bulkSize;
+        this.titleWeight = builder.titleWeight;
+        this.efSearch = builder.efSearch;
     }
 
     /** An index named {@code index} on the cluster {@code client} talks to. */
@@ -88,10 +110,15 @@ public final class OpenSearchIndex implements SearchIndex {
         return embeddingModel != null;
     }
 
+    /** How this index searches vectors: {@link VectorSearch#APPROXIMATE} or {@link VectorSearch#EXACT}. */
+    public VectorSearch vectorSearch() {
+        return vectorSearch;
+    }
+
     @Override
     public int upsertAll(List<Document> documents) {
         List<List<Chunk>> chunked = new ArrayList<>();
-        List<Chunk> all = new ArrayList<>();
+        List<String> embeddingTexts = new ArrayList<>();
         for (Document document : documents) {
             if (document.text().isBlank()) {
                 throw new IllegalArgumentException(
@@ -99,9 +126,10 @@ public final class OpenSearchIndex implements SearchIndex {
             }
             List<Chunk> chunks = chunker.chunk(document);
             chunked.add(chunks);
-            all.addAll(chunks);
+            chunks.forEach(chunk -> embeddingTexts.add(
+                    titles && !document.title().isBlank() ? document.title() + "\n\n" + chunk.text() : chunk.text()));
         }
-        List<Embedding> vectors = embed(all);
+        List<Embedding> vectors = embed(embeddingTexts);
         Map<String, Integer> previous =
                 chunkCounts(documents.stream().map(Document::id).toList());
         List<ObjectNode> operations = new ArrayList<>();
@@ -126,7 +154,7 @@ public final class OpenSearchIndex implements SearchIndex {
             operations.add(indexOperation(documentId(document.id()), documentSource(document, chunks.size())));
         }
         bulk(operations);
-        return all.size();
+        return embeddingTexts.size();
     }
 
     @Override
@@ -209,8 +237,21 @@ public final class OpenSearchIndex implements SearchIndex {
         ObjectNode body = JSON.createObjectNode().put("size", size);
         ObjectNode bool = body.putObject("query").putObject("bool");
         ObjectNode must = bool.putArray("must").addObject();
+        String weightedTitle = "title^" + titleWeight;
         if (request.querySyntax()) {
-            must.putObject("query_string").put("query", request.query()).put("default_field", "text");
+            ObjectNode queryString = must.putObject("query_string").put("query", request.query());
+            ArrayNode fields = queryString.putArray("fields").add("text");
+            if (titles && titleWeight > 0) {
+                fields.add(weightedTitle);
+            }
+        } else if (titles && titleWeight > 0) {
+            // the fields' scores add up, as LuceneIndex does
+            must.putObject("multi_match")
+                    .put("query", request.query())
+                    .put("type", "most_fields")
+                    .putArray("fields")
+                    .add("text")
+                    .add(weightedTitle);
         } else {
             must.putObject("match").putObject("text").put("query", request.query());
         }
@@ -226,6 +267,19 @@ public final class OpenSearchIndex implements SearchIndex {
         float[] query = normalised(
                 embeddingModel.embed(queryPrefix + request.query()).content().vector());
         ObjectNode body = JSON.createObjectNode().put("size", size);
+        if (vectorSearch == VectorSearch.APPROXIMATE) {
+            ObjectNode knn = body.putObject("query").putObject("knn").putObject("vector");
+            ArrayNode vector = knn.putArray("vector");
+            for (float x : query) {
+                vector.add(x);
+            }
+            knn.put("k", size);
+            knn.putObject("method_parameters").put("ef_search", Math.max(size, efSearch));
+            // inside the k-NN query, so the graph search itself skips chunks the filters exclude
+            filters(knn.putObject("filter").putObject("bool"), request.filters());
+            body.putObject("_source").putArray("excludes").add("vector");
+            return hits(search(body, false));
+        }
         ObjectNode scriptScore = body.putObject("query").putObject("script_score");
         filters(scriptScore.putObject("query").putObject("bool"), request.filters());
         ObjectNode script = scriptScore.putObject("script").put("source", SCRIPT);
@@ -281,16 +335,16 @@ public final class OpenSearchIndex implements SearchIndex {
         return hits;
     }
 
-    private List<Embedding> embed(List<Chunk> chunks) {
-        if (embeddingModel == null || chunks.isEmpty()) {
+    private List<Embedding> embed(List<String> texts) {
+        if (embeddingModel == null || texts.isEmpty()) {
             return null;
         }
         List<Embedding> vectors = embeddingModel
-                .embedAll(chunks.stream().map(c -> TextSegment.from(c.text())).toList())
+                .embedAll(texts.stream().map(TextSegment::from).toList())
                 .content();
-        if (vectors.size() != chunks.size()) {
+        if (vectors.size() != texts.size()) {
             throw new IndexException(
-                    "embedding model returned " + vectors.size() + " vectors for " + chunks.size() + " chunks");
+                    "embedding model returned " + vectors.size() + " vectors for " + texts.size() + " chunks");
         }
         return vectors;
     }
@@ -509,6 +563,10 @@ public final class OpenSearchIndex implements SearchIndex {
         private int shards = 1;
         private int replicas = 1;
         private int bulkSize = 500;
+        private Boolean titles;
+        private float titleWeight = 1f;
+        private VectorSearch vectorSearch = VectorSearch.AUTO;
+        private int efSearch = 100;
 
         private Builder(OpenSearchClient client, String index) {
             this.client = Objects.requireNonNull(client, "client");
@@ -564,6 +622,47 @@ public final class OpenSearchIndex implements SearchIndex {
         }
 
         /**
+         * Whether document titles are searched beside the chunk text and embedded with each chunk; default
+         * on for a new index. Part of the index, as in {@code LuceneIndex}: an existing index is used as
+         * built, and asking for the other setting is refused.
+         */
+        public Builder titles(boolean titles) {
+            this.titles = titles;
+            return this;
+        }
+
+        /** The weight of a title match against a text match (their BM25 scores add up); default 1. */
+        public Builder titleWeight(float titleWeight) {
+            if (!(titleWeight >= 0) || Float.isInfinite(titleWeight)) {
+                throw new IllegalArgumentException("titleWeight must be a finite number >= 0, was " + titleWeight);
+            }
+            this.titleWeight = titleWeight;
+            return this;
+        }
+
+        /**
+         * How vectors are searched (default {@link VectorSearch#AUTO}). Part of the index's mapping: asking an
+         * existing index for the other mode is refused with {@link IncompatibleIndexException}, and
+         * {@link VectorSearch#APPROXIMATE} on a cluster without the k-NN plugin with {@link IndexException}.
+         */
+        public Builder vectorSearch(VectorSearch vectorSearch) {
+            this.vectorSearch = Objects.requireNonNull(vectorSearch, "vectorSearch");
+            return this;
+        }
+
+        /**
+         * The candidate list of an approximate search: at least this many (default 100), and at least the
+         * hits asked for. Higher finds more of the exact neighbours and costs time.
+         */
+        public Builder efSearch(int efSearch) {
+            if (efSearch < 1) {
+                throw new IllegalArgumentException("efSearch must be at least 1, was " + efSearch);
+            }
+            this.efSearch = efSearch;
+            return this;
+        }
+
+        /**
          * Opens the index, creating it with Quarry's mapping when absent.
          *
          * @throws IncompatibleIndexException the index exists with another format or embedding dimension
@@ -573,15 +672,69 @@ public final class OpenSearchIndex implements SearchIndex {
             int dimension = embeddingModel == null ? 0 : embeddingModel.dimension();
             try (Response exists = opened.execute("HEAD", "/" + index, null)) {
                 if (exists.getStatus() == 404) {
-                    opened.call("PUT", "/" + index, Mapping.create(shards, replicas, dimension, FORMAT_VERSION));
+                    opened.titles = titles == null || titles;
+                    opened.vectorSearch = newIndexVectorSearch(opened);
+                    opened.call(
+                            "PUT",
+                            "/" + index,
+                            Mapping.create(
+                                    shards,
+                                    replicas,
+                                    dimension,
+                                    FORMAT_VERSION,
+                                    opened.titles,
+                                    opened.vectorSearch == VectorSearch.APPROXIMATE));
                 } else {
-                    Mapping.check(
-                            opened.call("GET", "/" + index + "/_mapping", null).path(index), index, dimension);
+                    JsonNode mapping =
+                            opened.call("GET", "/" + index + "/_mapping", null).path(index);
+                    opened.titles = Mapping.check(mapping, index, dimension, titles);
+                    opened.vectorSearch = Mapping.approximate(mapping) ? VectorSearch.APPROXIMATE : VectorSearch.EXACT;
+                    if (vectorSearch != VectorSearch.AUTO && vectorSearch != opened.vectorSearch) {
+                        throw new IncompatibleIndexException("OpenSearch index " + index + " was created for "
+                                + opened.vectorSearch + " vector search, but this index is configured with "
+                                + vectorSearch + "; leave vectorSearch at AUTO to use the index as created, or"
+                                + " reindex into a new index");
+                    }
+                    if (opened.vectorSearch == VectorSearch.APPROXIMATE && !opened.clusterHasKnn()) {
+                        throw new IndexException("OpenSearch index " + index + " searches vectors with the k-NN"
+                                + " plugin, which not every node of this cluster has; install opensearch-knn on"
+                                + " every node");
+                    }
                 }
             } catch (IOException e) {
                 throw new IndexException("cannot reach OpenSearch to open " + index + ": " + e.getMessage(), e);
             }
             return opened;
         }
+
+        private VectorSearch newIndexVectorSearch(OpenSearchIndex opened) {
+            if (embeddingModel == null || vectorSearch == VectorSearch.EXACT) {
+                return VectorSearch.EXACT;
+            }
+            boolean knn = opened.clusterHasKnn();
+            if (vectorSearch == VectorSearch.APPROXIMATE && !knn) {
+                throw new IndexException("approximate vector search needs the k-NN plugin (opensearch-knn) on every"
+                        + " node, and this cluster lacks it; install it, or use VectorSearch.EXACT");
+            }
+            return knn ? VectorSearch.APPROXIMATE : VectorSearch.EXACT;
+        }
+    }
+
+    /** Whether every node of the cluster has the k-NN plugin. */
+    private boolean clusterHasKnn() {
+        JsonNode nodes = call("GET", "/_nodes/plugins", null).path("nodes");
+        if (nodes.isEmpty()) {
+            return false;
+        }
+        for (JsonNode node : nodes) {
+            boolean found = false;
+            for (JsonNode plugin : node.path("plugins")) {
+                found |= "opensearch-knn".equals(plugin.path("name").asText());
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,0 +1,172 @@
+package dev.quarry.examples;
+
+import dev.quarry.index.LuceneIndex;
+import dev.quarry.index.SearchMode;
+import dev.quarry.index.SearchRequest;
+import dev.quarry.index.eval.BeirFormat;
+import dev.quarry.index.eval.Evaluation;
+import dev.quarry.index.eval.Evaluation.Variant;
+import dev.quarry.index.eval.EvaluationReport;
+import dev.quarry.index.eval.TestCollection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code quarry eval}: retrieval quality of the user's own index on the user's own judgments (BEIR-style
+ * files), for BM25, dense, hybrid with the default fusion and, when asked, a fusion of the user's choosing,
+ * at the depth an application asks for and at a deep cutoff, with a paired significance test.
+ */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "eval",
+        description = {
+            "Measure retrieval quality on your own index and judgments: nDCG@10, MAP, recall@100 for BM25,"
+                    + " dense and hybrid search, with a paired sign-flip test of each hybrid against each single"
+                    + " retriever.",
+            "Queries: a JSONL file of {\"_id\": ..., \"text\": ...}. Judgments: a TSV file of query id,"
+                    + " document id, relevance (> 0 relevant; a header line is allowed). Document ids are the"
+                    + " index's (for `quarry index`, paths relative to the indexed folder)."
+        })
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--queries", required = true, description = "queries, BEIR queries.jsonl format")
+    Path queries;
+
+    @Option(names = "--qrels", required = true, description = "judgments, BEIR qrels TSV format")
+    Path qrels;
+
+    @Option(
+            names = {"-k", "--top"},
+            defaultValue = "10",
+            description = "hits asked for, as your application asks (default: ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(
+            names = "--deep",
+            defaultValue = "100",
+            description =
+                    "hits asked for at the deep cutoff, for MAP and recall; 0 skips it (default: ${DEFAULT-VALUE})")
+    int deep;
+
+    @Option(
+            names = "--fusion",
+            description =
+                    "also evaluate hybrid with this fusion: rrf, min_max or z_score (default: only the library's)")
+    SearchRequest.Fusion.Method fusion;
+
+    @Option(
+            names = "--bm25-weight",
+            defaultValue = "0.5",
+            description = "BM25's share of the --fusion hybrid, 0..1 (default: ${DEFAULT-VALUE})")
+    double bm25Weight;
+
+    @Option(
+            names = "--fusion-depth",
+            defaultValue = "100",
+            description = "chunks each ranking contributes to the --fusion hybrid (default: ${DEFAULT-VALUE})")
+    int fusionDepth;
+
+    @Option(names = "--per-query", description = "write every query's scores to this CSV file")
+    Path perQuery;
+
+    @Mixin
+    IndexOptions options;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (k < 1 || k > 1000 || deep < 0 || deep > 1000) {
+            throw new IllegalArgumentException("-k must be in 1..1000 and --deep in 0..1000");
+        }
+        if (!(bm25Weight >= 0 && bm25Weight <= 1)) {
+            throw new IllegalArgumentException("--bm25-weight must be in 0..1, was " + bm25Weight);
+        }
+        TestCollection collection = BeirFormat.read(queries, qrels);
+        PrintWriter out = spec.commandLine().getOut();
+        try (LuceneIndex index = options.openForReading()) {
+            List<Variant> variants = variants(index.supportsVectors());
+            List<Evaluation.Run> application = new ArrayList<>();
+            List<Evaluation.Run> deepRuns = new ArrayList<>();
+            for (Variant variant : variants) {
+                application.add(Evaluation.run(index, collection, variant, k));
+                if (deep > 0) {
+                    deepRuns.add(Evaluation.run(index, collection, variant, deep));
+                }
+            }
+            EvaluationReport report = new EvaluationReport(application, deepRuns);
+            long unknown = collection.judgments().values().stream()
+                    .flatMap(gains -> gains.keySet().stream())
+                    .distinct()
+                    .filter(id -> index.document(id).isEmpty())
+                    .count();
+            out.print(report.markdown());
+            if (unknown > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "%nwarning: %d judged document ids are not in the index (they can never be found; check the"
+                                + " ids in %s)%n",
+                        unknown,
+                        qrels);
+            }
+            if (perQuery != null) {
+                write(perQuery, Evaluation.perQueryCsv(report.runs()));
+                out.println("per-query scores written to " + perQuery);
+            }
+            return 0;
+        }
+    }
+
+    private List<Variant> variants(boolean vectors) {
+        List<Variant> variants = new ArrayList<>();
+        variants.add(new Variant("BM25", SearchMode.BM25, SearchRequest.Fusion.DEFAULT));
+        if (!vectors) {
+            if (fusion != null) {
+                throw new IllegalArgumentException(
+                        "--fusion needs an index with embeddings; this one is BM25-only (built with --bm25-only)");
+            }
+            return variants;
+        }
+        variants.add(new Variant("dense", SearchMode.VECTOR, SearchRequest.Fusion.DEFAULT));
+        variants.add(new Variant("hybrid (default fusion)", SearchMode.HYBRID, SearchRequest.Fusion.DEFAULT));
+        if (fusion != null) {
+            SearchRequest.Fusion chosen = fusion == SearchRequest.Fusion.Method.RRF
+                    ? new SearchRequest.Fusion(bm25Weight, 1 - bm25Weight, 60, fusionDepth)
+                    : SearchRequest.Fusion.normalised(fusion, bm25Weight, fusionDepth);
+            variants.add(new Variant(
+                    String.format(
+                            Locale.ROOT,
+                            "hybrid (%s, bm25 %.2f, depth %d)",
+                            fusion.name().toLowerCase(Locale.ROOT),
+                            bm25Weight,
+                            fusionDepth),
+                    SearchMode.HYBRID,
+                    chosen));
+        }
+        return variants;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}
