@@ -51,8 +51,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 
 /**
- * A Lucene index of chunked documents: BM25 over English-analysed text, an HNSW vector field when an
- * embedding model is configured, metadata for filters, and stored offsets for citations.
+ * A Lucene index of chunked documents: BM25 over English-analysed chunk text and document title, an HNSW
+ * vector field (each chunk embedded with its title) when an embedding model is configured, metadata for
+ * filters, and stored offsets for citations. The record layout is {@link ChunkRecords}; the BM25 query
+ * {@link LexicalQueries}; one search {@link RankedSearch}.
  *
  * <p>Writes ({@link #upsert}, {@link #delete}) replace whole documents atomically and become visible to
  * searches in this instance at once (near-real-time, through a {@link SearcherManager}); they survive a

@@ -3,6 +3,7 @@ package dev.quarry.bench.retrieval;
 import dev.quarry.bench.Percentiles;
 import dev.quarry.index.Document;
 import dev.quarry.index.LuceneIndex;
+import dev.quarry.index.Retriever;
 import dev.quarry.index.SearchMode;
 import dev.quarry.index.SearchRequest;
 import java.io.IOException;
@@ -143,8 +144,8 @@ public final class LatencyBenchmark {
         return seconds;
     }
 
-    /** Milliseconds per query after {@code warmUp} unmeasured queries. */
-    private static double[] latencies(LuceneIndex index, SearchMode mode, List<String> texts, int warmUp) {
+    /** Milliseconds per top-10 query, one at a time, after {@code warmUp} unmeasured queries. */
+    static double[] latencies(Retriever index, SearchMode mode, List<String> texts, int warmUp) {
         double[] millis = new double[texts.size() - warmUp];
         for (int i = 0; i < texts.size(); i++) {
             SearchRequest request =

@@ -40,11 +40,13 @@ import org.opensearch.client.opensearch.generic.Response;
  * <ul>
  *   <li>One OpenSearch document per chunk ({@code <id>#<ordinal>}) and one per source document
  *       ({@code doc:<id>}, holding its text and chunk count for {@link #document} and replacement).
- *   <li>BM25 on a {@code text} field with the {@code english} analyzer; metadata in a {@code flat_object} field
- *       for filters; highlights from OpenSearch's highlighter.
- *   <li>Vectors are kept in the chunk's source and scored exactly by a Painless {@code script_score} (cosine),
- *       which needs no plugin; it reads every matching chunk, so it suits indexes up to some hundred
- *       thousand chunks. See {@code docs/scale-out.md}.
+ *   <li>BM25 on the {@code text} and {@code title} fields with the {@code english} analyzer (their scores
+ *       added, the title's weighted); metadata in a {@code flat_object} field for filters; highlights from
+ *       OpenSearch's highlighter.
+ *   <li>Vectors ({@link VectorSearch}): with the k-NN plugin, a {@code knn_vector} field searched by HNSW
+ *       with the filters inside the graph search; without it, kept in the chunk's source and scored exactly
+ *       by a Painless {@code script_score} (cosine), which reads every matching chunk and so suits small
+ *       indexes or filtered subsets. See {@code docs/scale-out.md}.
  *   <li>Writes go in bulk requests of at most {@code bulkSize} operations, one at a time (back-pressure);
  *       operations the cluster rejects as overloaded (429) are retried with backoff.
  *   <li>Acknowledged writes are durable (translog); {@link #commit()} refreshes, which makes them visible.

@@ -24,8 +24,9 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 /**
- * {@link SearchIndexContract} on a real two-node OpenSearch 3.8 cluster started inside this JVM, plus what
- * only a shared cluster has: an index made by someone else, or with another embedding dimension.
+ * {@link SearchIndexContract} on a real two-node OpenSearch 3.8 cluster started inside this JVM, which has
+ * no k-NN plugin, so vectors take the exact path; plus what only a shared cluster has: an index made by
+ * someone else, or with another embedding dimension.
  */
 class OpenSearchIndexContractTest extends SearchIndexContract {
 
@@ -87,6 +88,12 @@ class OpenSearchIndexContractTest extends SearchIndexContract {
         assertThatThrownBy(() -> OpenSearchIndex.builder(client, "foreign").open())
                 .isInstanceOf(IncompatibleIndexException.class)
                 .hasMessageContaining("not created by Quarry");
+        assertThatThrownBy(() -> OpenSearchIndex.builder(client, "needs-knn")
+                        .embeddingModel(BGE)
+                        .vectorSearch(OpenSearchIndex.VectorSearch.APPROXIMATE)
+                        .open())
+                .isInstanceOf(dev.quarry.index.IndexException.class)
+                .hasMessageContaining("needs the k-NN plugin");
         assertThatThrownBy(() -> OpenSearchIndex.builder(client, "Bad Name"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lowercase");
