@@ -8,37 +8,48 @@ import dev.quarry.agent.Prefetch;
 import dev.quarry.agent.plan.Planner;
 
 /**
- * One way of answering a task: two LangChain4j {@code AiServices} set-ups a Java developer would pick
- * instead of Quarry, and four Quarry set-ups. Each is configured as its documentation recommends; they differ
- * only in how many model round trips they need and how much waiting they overlap.
+ * One way of answering a task: three LangChain4j {@code AiServices} set-ups a Java developer would pick
+ * instead of Quarry, and four Quarry set-ups. Each label says what it is: which loop, and which behaviour of
+ * the simulated model (one tool call per turn, or every ready call in one turn: parallel tool use). They
+ * differ only in how many model round trips they need and how much waiting they overlap.
  */
 public enum Contender {
-    /** (a) LangChain4j {@code AiServices}, default settings: tool calls run one after another. */
-    AISERVICES_SEQUENTIAL("a", "AiServices, sequential ReAct", ScenarioOracle.Protocol.ONE_CALL_PER_TURN) {
+    /**
+     * (a) ReAct, one call per turn: {@code AiServices} with its defaults and a model that writes one tool call
+     * per turn. The one-call-per-turn behaviour is a choice about the simulated model, not a LangChain4j
+     * default; (a2) is the same loop with a model that uses parallel tool calls.
+     */
+    AISERVICES_SEQUENTIAL("a", "ReAct, one call per turn (AiServices)", ScenarioOracle.Protocol.ONE_CALL_PER_TURN) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.unstreamed(AiServices.builder(Assistant.class)
-                    .chatModel(models.chat())
-                    .tools(tools)
-                    .build()
-                    .answer(question));
+            return aiServices(models, tools, false, question);
         }
     },
-    /** (b) LangChain4j {@code AiServices} with {@code executeToolsConcurrently()}. */
+    /**
+     * (a2) {@code AiServices} with its defaults and a model that writes every ready call in one turn
+     * (parallel tool use); the calls of a turn run one after another, as {@code AiServices} does by default.
+     */
+    AISERVICES_PARALLEL_CALLS_SEQUENTIAL(
+            "a2",
+            "AiServices defaults, parallel tool use, run sequentially",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            return aiServices(models, tools, false, question);
+        }
+    },
+    /** (b) {@code AiServices} with {@code executeToolsConcurrently()} and parallel tool use. */
     AISERVICES_CONCURRENT(
-            "b", "AiServices, executeToolsConcurrently", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+            "b",
+            "AiServices, parallel tool use, executeToolsConcurrently",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.unstreamed(AiServices.builder(Assistant.class)
-                    .chatModel(models.chat())
-                    .tools(tools)
-                    .executeToolsConcurrently()
-                    .build()
-                    .answer(question));
+            return aiServices(models, tools, true, question);
         }
     },
-    /** (c) Quarry with native parallel tool use. */
-    QUARRY_TOOL_USE("c", "Quarry ToolUsePlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+    /** (c) Quarry's default configuration: native parallel tool use ({@code Planner.toolUse()}), blocking model. */
+    QUARRY_TOOL_USE("c", "Quarry default (ToolUsePlanner)", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question) {
             return Answer.of(
@@ -82,7 +93,7 @@ public enum Contender {
         this.protocol = protocol;
     }
 
-    /** The letter the issue and the report use: a to f. */
+    /** The letter the issues and the report use: a, a2, b to f. */
     public String letter() {
         return letter;
     }
@@ -137,6 +148,16 @@ public enum Contender {
     /** The {@code AiServices} interface of contenders (a) and (b). */
     interface Assistant {
         String answer(String question);
+    }
+
+    /** {@code AiServices} with its defaults, and with {@code executeToolsConcurrently()} when asked. */
+    private static Answer aiServices(Models models, ScenarioTools tools, boolean concurrently, String question) {
+        var builder =
+                AiServices.builder(Assistant.class).chatModel(models.chat()).tools(tools);
+        if (concurrently) {
+            builder.executeToolsConcurrently();
+        }
+        return Answer.unstreamed(builder.build().answer(question));
     }
 
     private static Agent quarry(

@@ -84,7 +84,12 @@ public final class ScenarioOracle {
 
     /** The task a request is about, from its first user message. */
     public ParallelQa.Task taskOf(JsonNode request) {
-        String first = ConverseBodies.firstUserText(request).strip();
+        return taskOfText(ConverseBodies.firstUserText(request));
+    }
+
+    /** The task a conversation is about, from the text of its first user message. */
+    public ParallelQa.Task taskOfText(String firstUserText) {
+        String first = firstUserText.strip();
         ParallelQa.Task task = byQuestion.get(first);
         if (task != null) {
             return task;

@@ -30,6 +30,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private final AtomicReference<Function<com.fasterxml.jackson.databind.JsonNode, dev.quarry.testkit.Turn>> script =
             new AtomicReference<>();
     private final BedrockSimulator simulator;
+    private final ClientTimedModels clientTimes = new ClientTimedModels();
     private final Contender.Models models;
 
     public ScenarioRunner(List<ParallelQa.Task> tasks, ScenarioSettings settings) {
@@ -45,7 +46,8 @@ public final class ScenarioRunner implements AutoCloseable {
                 .endpointOverride(simulator.endpoint())
                 .timeout(Duration.ofMinutes(2))
                 .build();
-        this.models = new Contender.Models(claude.chatModel(), claude.streamingChatModel());
+        this.models = new Contender.Models(
+                clientTimes.timed(claude.chatModel()), clientTimes.timed(claude.streamingChatModel()));
     }
 
     /** Runs every task once with this contender at this point of the sweep. */
@@ -60,6 +62,7 @@ public final class ScenarioRunner implements AutoCloseable {
         script.set(oracle.script(contender.protocol()));
         simulator.latency(settings.profile(speed));
         simulator.takeRequests();
+        clientTimes.take();
         Map<String, Measured> measured = new HashMap<>();
         try (ExecutorService drivers = Executors.newFixedThreadPool(settings.concurrency())) {
             List<Future<Measured>> futures = new ArrayList<>();
@@ -78,10 +81,22 @@ public final class ScenarioRunner implements AutoCloseable {
             requests.computeIfAbsent(oracle.taskOf(request.body()), t -> new ArrayList<>())
                     .add(request);
         }
+        Map<ParallelQa.Task, List<Long>> clientStarts = new HashMap<>();
+        for (ClientTimedModels.ClientCall call : clientTimes.take()) {
+            clientStarts
+                    .computeIfAbsent(oracle.taskOfText(call.firstUserText()), t -> new ArrayList<>())
+                    .add(call.startNanos());
+        }
         List<TaskRun> runs = new ArrayList<>();
         for (ParallelQa.Task task : tasks) {
             Measured one = measured.get(task.question().strip());
-            runs.add(account(contender, speed, oracle, one, requests.getOrDefault(task, List.of())));
+            runs.add(account(
+                    contender,
+                    speed,
+                    oracle,
+                    one,
+                    requests.getOrDefault(task, List.of()),
+                    clientStarts.getOrDefault(task, List.of())));
         }
         return runs;
     }
@@ -108,23 +123,40 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * One task run's figures. A model call's interval runs from the client's start of the call to the end of
+     * the simulated latency; the i-th call the client started is the i-th request the simulator received
+     * for the task (a task's model calls never overlap, so their order is the same at both ends).
+     */
     private TaskRun account(
-            Contender contender, double speed, ScenarioOracle oracle, Measured one, List<CapturedRequest> requests) {
+            Contender contender,
+            double speed,
+            ScenarioOracle oracle,
+            Measured one,
+            List<CapturedRequest> requests,
+            List<Long> clientStarts) {
         ParallelQa.Task task = one.task();
         List<CriticalPath.Interval> work = new ArrayList<>();
         long input = 0;
         long output = 0;
-        for (CapturedRequest request : requests) {
+        List<CapturedRequest> received = requests.stream()
+                .sorted(java.util.Comparator.comparingLong(CapturedRequest::receivedNanos))
+                .toList();
+        List<Long> started = clientStarts.stream().sorted().toList();
+        for (int i = 0; i < received.size(); i++) {
+            CapturedRequest request = received.get(i);
             input += request.inputTokens();
             output += request.outputTokens();
+            long start =
+                    i < started.size() ? Math.min(started.get(i), request.receivedNanos()) : request.receivedNanos();
             work.add(new CriticalPath.Interval(
-                    request.receivedNanos(),
-                    request.receivedNanos() + request.latency().toNanos(),
-                    request.streaming()));
+                    start, request.receivedNanos() + request.latency().toNanos(), request.streaming()));
         }
         List<ScenarioTools.ToolSpan> spans = one.tools().spans();
         spans.forEach(span -> work.add(new CriticalPath.Interval(span.startNanos(), span.endNanos(), false)));
-        String problem = problem(contender, oracle, one, requests, spans, output);
+        String problem = started.size() == received.size()
+                ? problem(contender, oracle, one, requests, spans, output)
+                : "the client started " + started.size() + " model calls but the simulator received " + received.size();
         double scale = settings.scale();
         return new TaskRun(
                 contender,

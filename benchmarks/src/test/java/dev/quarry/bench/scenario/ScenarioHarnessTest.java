@@ -30,7 +30,7 @@ class ScenarioHarnessTest {
                 for (TaskRun run : runs) {
                     int expectedCalls = switch (contender) {
                         case AISERVICES_SEQUENTIAL -> run.branch() + 2;
-                        case AISERVICES_CONCURRENT, QUARRY_TOOL_USE -> 3;
+                        case AISERVICES_PARALLEL_CALLS_SEQUENTIAL, AISERVICES_CONCURRENT, QUARRY_TOOL_USE -> 3;
                         default -> 1;
                     };
                     assertThat(run.modelCalls())
@@ -45,9 +45,16 @@ class ScenarioHarnessTest {
                 points.add(PointSummary.of(runs));
             }
         }
-        ScenarioReport report = new ScenarioReport(points, 1.0);
-        assertThat(report.headline()).contains("faster than (a)").contains("faster than (b)");
-        assertThat(report.tables()).contains("| (a) AiServices, sequential ReAct | 1x |");
+        ScenarioReport report = new ScenarioReport(points, 1.0, Contender.QUARRY_GRAPH_STREAMING, "tiny, baseline");
+        assertThat(report.headline())
+                .contains("(c) Quarry default (ToolUsePlanner) [default configuration]")
+                .contains("(e) Quarry GraphPlanner + streaming [headline]")
+                .contains("faster than (a)")
+                .contains("faster than (a2)")
+                .contains("faster than (b)")
+                .doesNotContain("(d) Quarry GraphPlanner:")
+                .doesNotContain("(f)");
+        assertThat(report.tables()).contains("| (a) ReAct, one call per turn (AiServices) | 1x |");
         List<Path> charts = report.writeCharts(out);
         assertThat(charts).hasSize(1);
         byte[] png = Files.readAllBytes(charts.getFirst());
@@ -95,6 +102,18 @@ class ScenarioHarnessTest {
                 .hasMessageContaining("--scale must be in (0, 1]");
         assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--tasks"}))
                 .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--profile", "gpt"}))
+                .hasMessageContaining("unknown profile gpt")
+                .hasMessageContaining("sonnet-4.5");
+        assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--headline", "b"}))
+                .hasMessageContaining("--headline must be one of Quarry's contenders");
+        ScenarioBenchmark.Options options =
+                ScenarioBenchmark.parse(new String[] {"--profile", "Sonnet-4.6", "--headline", "d"});
+        assertThat(options.profile()).isEqualTo(ModelProfile.SONNET_4_6);
+        assertThat(options.profile().latency().outputTokensPerSecond()).isEqualTo(95.3);
+        assertThat(options.headline()).isEqualTo(Contender.QUARRY_GRAPH);
+        assertThat(ScenarioBenchmark.workload(java.nio.file.Path.of("x", "parallelqa_dataset.json")))
+                .isEqualTo("parallelqa_dataset");
         assertThat(ScenarioBenchmark.parse(new String[] {"--help"})).isNull();
     }
 }
