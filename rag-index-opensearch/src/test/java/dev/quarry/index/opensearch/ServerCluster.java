@@ -82,8 +82,11 @@ final class ServerCluster implements AutoCloseable {
             chownToNobody(home);
             chownToNobody(run);
         }
-        int[] http = freePorts(count);
-        int[] transport = freePorts(count);
+        // every port from one call, all held at once, so no two are the same (two separate calls could hand
+        // out a port twice, and a node that cannot bind its port exits)
+        int[] ports = freePorts(2 * count);
+        int[] http = java.util.Arrays.copyOfRange(ports, 0, count);
+        int[] transport = java.util.Arrays.copyOfRange(ports, count, 2 * count);
         List<String> seeds = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -149,8 +152,13 @@ final class ServerCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (int i = 0; i < nodes.size(); i++) {
                 if (!nodes.get(i).isAlive()) {
+                    Path serverLog = logs.get(i)
+                            .resolveSibling("node-" + (i + 1))
+                            .resolve("logs")
+                            .resolve("quarry-server-test.log");
                     throw new CannotStart("OpenSearch node " + (i + 1) + " exited with "
-                            + nodes.get(i).exitValue() + " before the cluster formed:\n" + tail(logs.get(i)));
+                            + nodes.get(i).exitValue() + " before the cluster formed:\n" + tail(logs.get(i))
+                            + "\n" + tail(serverLog));
                 }
             }
             try {
