@@ -129,8 +129,7 @@ final class ServerCluster implements AutoCloseable {
                 builder.environment().put("OPENSEARCH_JAVA_HOME", System.getProperty("java.home"));
                 builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
                 builder.environment().put("OPENSEARCH_JAVA_OPTS", "-Xms1g -Xmx1g");
-                builder.environment()
-                        .put("OPENSEARCH_PATH_CONF", home.resolve("config").toString());
+                builder.environment().put("OPENSEARCH_PATH_CONF", config.toString());
                 nodes.add(builder.start());
                 logs.add(log);
             }
