@@ -97,16 +97,8 @@ final class EvalCommand implements Callable<Integer> {
         TestCollection collection = BeirFormat.read(queries, qrels);
         PrintWriter out = spec.commandLine().getOut();
         try (LuceneIndex index = options.openForReading()) {
-            List<Variant> variants = variants(index.supportsVectors());
-            List<Evaluation.Run> application = new ArrayList<>();
-            List<Evaluation.Run> deepRuns = new ArrayList<>();
-            for (Variant variant : variants) {
-                application.add(Evaluation.run(index, collection, variant, k));
-                if (deep > 0) {
-                    deepRuns.add(Evaluation.run(index, collection, variant, deep));
-                }
-            }
-            EvaluationReport report = new EvaluationReport(application, deepRuns);
+            EvaluationReport report =
+                    EvaluationReport.of(index, collection, variants(index.supportsVectors()), k, deep);
             long unknown = collection.judgments().values().stream()
                     .flatMap(gains -> gains.keySet().stream())
                     .distinct()

@@ -45,14 +45,6 @@ final class ChunkRecords {
 
     private ChunkRecords() {}
 
-    /**
-     * The text a chunk's embedding is computed from: the chunk, after its document's title when titles are
-     * indexed (so a chunk that never names its subject is still found by it).
-     */
-    static String embeddingText(Document document, Chunk chunk, boolean titles) {
-        return titles && !document.title().isBlank() ? document.title() + "\n\n" + chunk.text() : chunk.text();
-    }
-
     static org.apache.lucene.document.Document documentRecord(Document document, int chunkCount) {
         var record = new org.apache.lucene.document.Document();
         record.add(new StringField(KIND, KIND_DOC, Field.Store.NO));

@@ -66,7 +66,12 @@ record LexicalQueries(Analyzer analyzer, float titleWeight) {
         if (clauses(text) * fields > IndexSearcher.getMaxClauseCount()) {
             return firstDistinctTerms(request.query(), IndexSearcher.getMaxClauseCount() / fields);
         }
-        Query title = new QueryBuilder(analyzer).createBooleanQuery(TITLE_TEXT, request.query(), Occur.SHOULD);
+        return withTitle(
+                text, new QueryBuilder(analyzer).createBooleanQuery(TITLE_TEXT, request.query(), Occur.SHOULD));
+    }
+
+    /** The text query and the weighted title query, their scores added. */
+    private Query withTitle(Query text, Query title) {
         return new BooleanQuery.Builder()
                 .add(text, Occur.SHOULD)
                 .add(new BoostQuery(title, titleWeight), Occur.SHOULD)
@@ -95,10 +100,7 @@ record LexicalQueries(Analyzer analyzer, float titleWeight) {
         if (titleWeight > 0) {
             BooleanQuery.Builder title = new BooleanQuery.Builder();
             terms.forEach(t -> title.add(new TermQuery(new Term(TITLE_TEXT, t)), Occur.SHOULD));
-            return new BooleanQuery.Builder()
-                    .add(query.build(), Occur.SHOULD)
-                    .add(new BoostQuery(title.build(), titleWeight), Occur.SHOULD)
-                    .build();
+            return withTitle(query.build(), title.build());
         }
         return query.build();
     }

@@ -236,7 +236,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
             }
             List<Chunk> chunks = chunker.chunk(document);
             chunked.add(chunks);
-            chunks.forEach(chunk -> embeddingTexts.add(ChunkRecords.embeddingText(document, chunk, titles)));
+            chunks.forEach(chunk -> embeddingTexts.add(Embeddings.chunkText(document, chunk, titles)));
         }
         List<float[]> vectors = embed(embeddingTexts);
         int next = 0;

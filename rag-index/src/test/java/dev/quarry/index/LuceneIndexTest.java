@@ -26,6 +26,16 @@ class LuceneIndexTest {
         return LuceneIndex.builder().path(path).open();
     }
 
+    /** An empty Lucene index at {@code path} whose commit says it is Quarry format {@code format}. */
+    private static void emptyIndexOfFormat(Path path, String format) throws IOException {
+        try (var directory = org.apache.lucene.store.FSDirectory.open(path);
+                var writer = new org.apache.lucene.index.IndexWriter(
+                        directory, new org.apache.lucene.index.IndexWriterConfig())) {
+            writer.setLiveCommitData(Map.of("quarry.format", format).entrySet());
+            writer.commit();
+        }
+    }
+
     @Test
     void findsDocumentsWithBm25AndCitesTheExactSpan() {
         try (LuceneIndex index = bm25(dir)) {
@@ -218,12 +228,7 @@ class LuceneIndexTest {
     @Test
     void refusesAnIndexOfAnotherFormatOrNotWrittenByQuarry() throws IOException {
         Path foreign = dir.resolve("foreign");
-        try (var directory = org.apache.lucene.store.FSDirectory.open(foreign);
-                var writer = new org.apache.lucene.index.IndexWriter(
-                        directory, new org.apache.lucene.index.IndexWriterConfig())) {
-            writer.setLiveCommitData(Map.of("quarry.format", "999").entrySet());
-            writer.commit();
-        }
+        emptyIndexOfFormat(foreign, "999");
         assertThatThrownBy(() -> bm25(foreign))
                 .isInstanceOf(IncompatibleIndexException.class)
                 .hasMessageContaining("format 999");
@@ -280,12 +285,7 @@ class LuceneIndexTest {
     @Test
     void anIndexOfTheFormatBeforeTitlesIsRefusedWithHowToRebuild() throws IOException {
         Path old = dir.resolve("format-1");
-        try (var directory = org.apache.lucene.store.FSDirectory.open(old);
-                var writer = new org.apache.lucene.index.IndexWriter(
-                        directory, new org.apache.lucene.index.IndexWriterConfig())) {
-            writer.setLiveCommitData(Map.of("quarry.format", "1").entrySet());
-            writer.commit();
-        }
+        emptyIndexOfFormat(old, "1");
         assertThatThrownBy(() -> LuceneIndex.builder().path(old).readOnly().open())
                 .isInstanceOf(IncompatibleIndexException.class)
                 .hasMessageContaining("format 1")

@@ -4,6 +4,7 @@ import dev.quarry.bench.Percentiles;
 import dev.quarry.index.Chunk;
 import dev.quarry.index.Chunker;
 import dev.quarry.index.Document;
+import dev.quarry.index.Embeddings;
 import dev.quarry.index.Hit;
 import dev.quarry.index.SearchMode;
 import dev.quarry.index.SearchRequest;
@@ -210,8 +211,8 @@ public final class OpenSearchScaleBenchmark {
 
     /**
      * Recall@10 of the k-NN search against the true top 10, found by brute force: every chunk's vector is
-     * computed again from the text the index embedded (the title, a blank line, the chunk) and compared with
-     * every query vector in one pass.
+     * computed again from the text the index embedded ({@link Embeddings#chunkText}) and compared with every
+     * query vector in one pass.
      */
     private static double recall(
             OpenSearchIndex knn, SyntheticCorpus corpus, SeededVectors vectors, int size, List<String> texts) {
@@ -225,7 +226,7 @@ public final class OpenSearchScaleBenchmark {
         for (int n = 0; n < size; n++) {
             Document document = corpus.document(n, 500);
             for (Chunk chunk : chunker.chunk(document)) {
-                float[] vector = vectors.embed(document.title() + "\n\n" + chunk.text())
+                float[] vector = vectors.embed(Embeddings.chunkText(document, chunk, true))
                         .content()
                         .vector();
                 for (int q = 0; q < queryVectors.length; q++) {

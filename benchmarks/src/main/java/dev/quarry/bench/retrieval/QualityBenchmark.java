@@ -12,7 +12,6 @@ import dev.quarry.index.opensearch.OpenSearchIndex;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hc.core5.http.HttpHost;
@@ -149,13 +148,7 @@ public final class QualityBenchmark {
 
     /** Every variant at the application depth and at the deep cutoff. */
     static EvaluationReport evaluate(SearchIndex index, TestCollection collection, List<Variant> variants) {
-        List<Evaluation.Run> application = new ArrayList<>();
-        List<Evaluation.Run> deep = new ArrayList<>();
-        for (Variant variant : variants) {
-            application.add(Evaluation.run(index, collection, variant, APPLICATION_K));
-            deep.add(Evaluation.run(index, collection, variant, DEEP_K));
-        }
-        return new EvaluationReport(application, deep);
+        return EvaluationReport.of(index, collection, variants, APPLICATION_K, DEEP_K);
     }
 
     private static String value(String[] args, int i) {

@@ -128,8 +128,7 @@ public final class OpenSearchIndex implements SearchIndex {
             }
             List<Chunk> chunks = chunker.chunk(document);
             chunked.add(chunks);
-            chunks.forEach(chunk -> embeddingTexts.add(
-                    titles && !document.title().isBlank() ? document.title() + "\n\n" + chunk.text() : chunk.text()));
+            chunks.forEach(chunk -> embeddingTexts.add(Embeddings.chunkText(document, chunk, titles)));
         }
         List<Embedding> vectors = embed(embeddingTexts);
         Map<String, Integer> previous =

@@ -26,6 +26,27 @@ public record EvaluationReport(List<Evaluation.Run> application, List<Evaluation
         }
     }
 
+    /**
+     * Runs every variant over {@code collection} with {@code applicationK} hits and, unless {@code deepK} is
+     * 0, with {@code deepK} hits.
+     */
+    public static EvaluationReport of(
+            dev.quarry.index.Retriever retriever,
+            TestCollection collection,
+            List<Evaluation.Variant> variants,
+            int applicationK,
+            int deepK) {
+        List<Evaluation.Run> application = new ArrayList<>();
+        List<Evaluation.Run> deep = new ArrayList<>();
+        for (Evaluation.Variant variant : variants) {
+            application.add(Evaluation.run(retriever, collection, variant, applicationK));
+            if (deepK > 0) {
+                deep.add(Evaluation.run(retriever, collection, variant, deepK));
+            }
+        }
+        return new EvaluationReport(application, deep);
+    }
+
     /** Every run, application depth first. */
     public List<Evaluation.Run> runs() {
         List<Evaluation.Run> all = new ArrayList<>(application);
