@@ -67,6 +67,13 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     /** The on-disk layout this class writes; an index with another value is refused. */
     public static final String FORMAT_VERSION = "2";
 
+    /**
+     * Candidates a vector search keeps by default ({@link Builder#efSearch}): on 100,000 chunks of real text
+     * with BGE vectors it finds 0.94 to 0.95 of the exact top 10, against 0.84 to 0.87 when the search keeps
+     * only the 10 it returns (docs/scale-out.md).
+     */
+    public static final int DEFAULT_EF_SEARCH = 100;
+
     private static final String FORMAT_KEY = "quarry.format";
     private static final String DIMENSION_KEY = "quarry.embedding.dimension";
     private static final String MODEL_KEY = "quarry.embedding.model";
@@ -84,6 +91,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     private final String queryPrefix;
     private final boolean titles;
     private final LexicalQueries lexicalQueries;
+    private final int efSearch;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong visible = new AtomicLong();
 
@@ -117,6 +125,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
         this.titles = indexTitles;
         this.lexicalQueries = new LexicalQueries(analyzer, titles ? builder.titleWeight : 0);
+        this.efSearch = builder.efSearch;
         try {
             if (builder.readOnly) {
                 this.writer = null;
@@ -367,8 +376,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         }
         Query filter = LexicalQueries.filter(request.filters());
         Query lexical = lexicalQueries.of(request);
-        return withSearcher(
-                searcher -> new RankedSearch(searcher, analyzer, this::queryVector).search(request, lexical, filter));
+        return withSearcher(searcher ->
+                new RankedSearch(searcher, analyzer, this::queryVector, efSearch).search(request, lexical, filter));
     }
 
     private float[] queryVector(String queryText) {
@@ -485,6 +494,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         private String queryPrefix = "";
         private Boolean titles;
         private float titleWeight = 1f;
+        private int efSearch = DEFAULT_EF_SEARCH;
 
         private Builder() {}
 
@@ -572,6 +582,20 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                 throw new IllegalArgumentException("embeddingBatchSize must be >= 1");
             }
             this.embeddingBatchSize = size;
+            return this;
+        }
+
+        /**
+         * The candidate list of a vector search: the HNSW graph search keeps this many candidates (default
+         * {@value #DEFAULT_EF_SEARCH}, and at least the hits asked for) and returns the best of them. Higher
+         * finds more of the exact nearest neighbours and costs time; a search time setting, not stored in the
+         * index.
+         */
+        public Builder efSearch(int efSearch) {
+            if (efSearch < 1) {
+                throw new IllegalArgumentException("efSearch must be at least 1, was " + efSearch);
+            }
+            this.efSearch = efSearch;
             return this;
         }
 

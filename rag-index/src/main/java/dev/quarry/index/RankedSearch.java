@@ -25,8 +25,9 @@ import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
  * @param searcher the searcher, acquired for this search
  * @param analyzer the analyzer the text was indexed with (for highlighting)
  * @param queryVector embeds the query text
+ * @param efSearch candidates every vector search keeps before it returns the best
  */
-record RankedSearch(IndexSearcher searcher, Analyzer analyzer, Function<String, float[]> queryVector) {
+record RankedSearch(IndexSearcher searcher, Analyzer analyzer, Function<String, float[]> queryVector, int efSearch) {
 
     /** The request's hits, ranked by its mode. */
     List<Hit> search(SearchRequest request, Query lexical, Query filter) throws IOException {
@@ -72,9 +73,11 @@ record RankedSearch(IndexSearcher searcher, Analyzer analyzer, Function<String, 
         }
     }
 
+    /** The best {@code depth} of a graph search that keeps at least {@code efSearch} candidates. */
     private List<ScoreDoc> dense(String queryText, Query filter, int depth) throws IOException {
         float[] target = queryVector.apply(queryText);
-        return List.of(searcher.search(new KnnFloatVectorQuery(VECTOR, target, depth, filter), depth).scoreDocs);
+        KnnFloatVectorQuery query = new KnnFloatVectorQuery(VECTOR, target, Math.max(depth, efSearch), filter);
+        return List.of(searcher.search(query, depth).scoreDocs);
     }
 
     /** Loads stored fields for the final ranking only, and highlights the query terms in each chunk. */
