@@ -4,11 +4,14 @@ import static dev.quarry.agent.TestTools.echo;
 import static dev.quarry.agent.TestTools.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.InvalidPlanException;
+import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.StepResult;
@@ -98,6 +101,28 @@ class GraphPlannerTest {
                 .extracting(StepResult::text)
                 .containsExactly("echo:first", "echo:second after echo:first");
         assertThat(model.requests()).hasSize(4); // plan, join, plan, join
+    }
+
+    @Test
+    void modelRoutingSendsThePlanToAnotherModelAndKeepsTheJoinOnTheMainOne() {
+        ScriptedChatModel model = ScriptedChatModel.replying(request -> AiMessage.from(
+                system(request).startsWith(GraphPlanner.PLAN_HEADER)
+                        ? "{\"id\": 1, \"tool\": \"echo\", \"args\": {\"q\": \"x\"}}"
+                        : "read " + lastUser(request).contains("echo:x")));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .planner(Planner.graph())
+                .modelInterceptor(ModelRouting.plansTo("fast-model"))
+                .tool(echo("echo"))
+                .build()
+                .run("route me");
+        assertThat(result.answer()).isEqualTo("read true");
+        assertThat(model.requests())
+                .extracting(r -> system(r).startsWith(GraphPlanner.PLAN_HEADER), r -> r.modelName())
+                .containsExactly(tuple(true, "fast-model"), tuple(false, null));
+        assertThatThrownBy(() -> ModelRouting.byPurpose(java.util.Map.of("plan", " ")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("needs a purpose and a model name");
     }
 
     @Test

@@ -56,6 +56,7 @@ public final class BedrockSimulator implements AutoCloseable {
     private final WireMockServer server;
     private final Function<JsonNode, Turn> script;
     private volatile LatencyProfile latency;
+    private final Map<String, LatencyProfile> modelLatencies = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<dev.quarry.testkit.Fault, Double> faultRates;
     private final Deque<dev.quarry.testkit.Fault> scriptedFaults = new ArrayDeque<>();
     private final Random random;
@@ -106,6 +107,14 @@ public final class BedrockSimulator implements AutoCloseable {
         this.latency = Objects.requireNonNull(newLatency);
     }
 
+    /**
+     * Serves later replies to requests for {@code modelId} (the id in the request path, as the client sent it)
+     * with this latency, and every other model with the default one: a fast planning model beside the main one.
+     */
+    public void latency(String modelId, LatencyProfile modelLatency) {
+        modelLatencies.put(Objects.requireNonNull(modelId), Objects.requireNonNull(modelLatency));
+    }
+
     /** Answers the next requests with these faults, in order, before any scripted turn or rate. */
     public synchronized void injectFaults(dev.quarry.testkit.Fault... faults) {
         scriptedFaults.addAll(List.of(faults));
@@ -135,7 +144,7 @@ public final class BedrockSimulator implements AutoCloseable {
         Turn turn = fault == null ? script.apply(body) : null;
         int inputTokens = inputTokens(body);
         int outputTokens = turn == null ? 0 : turn.outputTokens();
-        LatencyProfile profile = this.latency;
+        LatencyProfile profile = modelLatencies.getOrDefault(modelId, this.latency);
         Timing timing = turn == null ? new Timing(0, 0) : Timing.of(profile, inputTokens, turn, streaming);
         requests.add(new CapturedRequest(
                 modelId,

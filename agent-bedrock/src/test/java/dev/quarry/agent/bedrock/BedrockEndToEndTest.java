@@ -2,6 +2,7 @@ package dev.quarry.agent.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -17,6 +18,8 @@ import dev.quarry.agent.Limits;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.DeadlineExceededException;
 import dev.quarry.agent.error.ModelCallException;
+import dev.quarry.agent.model.ModelRouting;
+import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolPolicy;
@@ -162,6 +165,37 @@ class BedrockEndToEndTest {
                 });
             }
         };
+    }
+
+    @Test
+    void modelRoutingSendsThePlanToTheFastModelIdAndTheJoinToTheMainOneOverBothApis() {
+        String fast = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+        LatencyProfile slow = new LatencyProfile(Duration.ofMillis(400), Duration.ZERO, 1_000);
+        LatencyProfile quick = new LatencyProfile(Duration.ofMillis(5), Duration.ZERO, 1_000);
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .turns(
+                        Turn.text("{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}\n"),
+                        Turn.text("Sunny."))
+                .latency(slow)
+                .start()) {
+            simulator.latency(fast, quick);
+            ClaudeOnBedrock claude = claude(simulator);
+            AgentResult result = Agent.builder()
+                    .model(claude.chatModel())
+                    .streamingModel(claude.streamingChatModel())
+                    .planner(Planner.graph())
+                    .modelInterceptor(ModelRouting.plansTo(fast))
+                    .tool(weather())
+                    .build()
+                    .run("Weather in Lyon?");
+            assertThat(result.answer()).isEqualTo("Sunny.");
+            assertThat(simulator.requests())
+                    .extracting(CapturedRequest::modelId, CapturedRequest::streaming)
+                    .containsExactly(tuple(fast, true), tuple(MODEL, true));
+            assertThat(simulator.requests())
+                    .extracting(r -> r.latency().toMillis() >= 400)
+                    .containsExactly(false, true);
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.quarry.agent.error.InvalidPlanException;
 import dev.quarry.agent.error.LimitExceededException;
+import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.schedule.References;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
@@ -83,7 +84,7 @@ public final class GraphPlanner implements Planner {
             PlanExecution plan = new PlanExecution(context, "p" + planNumber + "-", knownIds);
             PlanParser parser = new PlanParser();
             PlanningContext.ModelTurn turn = context.stream(
-                    "plan",
+                    ModelRouting.PLAN,
                     planRequest(context, feedback),
                     (modelCallId, call) -> {},
                     (modelCallId, text) -> plan.accept(parser.feed(text), modelCallId));
@@ -117,7 +118,7 @@ public final class GraphPlanner implements Planner {
                 return finish(context, filled.get());
             }
             String joined = context.stream(
-                            "join", joinRequest(context, plan, results), (id, call) -> {}, (id, text) -> {})
+                            ModelRouting.JOIN, joinRequest(context, plan, results), (id, call) -> {}, (id, text) -> {})
                     .response()
                     .aiMessage()
                     .text();
