@@ -5,11 +5,12 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.Prefetch;
+import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.Planner;
 
 /**
  * One way of answering a task: three LangChain4j {@code AiServices} set-ups a Java developer would pick
- * instead of Quarry, and four Quarry set-ups. Each label says what it is: which loop, and which behaviour of
+ * instead of Quarry, and five Quarry set-ups. Each label says what it is: which loop, and which behaviour of
  * the simulated model (one tool call per turn, or every ready call in one turn: parallel tool use). They
  * differ only in how many model round trips they need and how much waiting they overlap.
  */
@@ -81,7 +82,27 @@ public enum Contender {
         Answer answer(Models models, ScenarioTools tools, String question) {
             return Answer.of(quarry(models, tools, Planner.graph(), true, true).run(question));
         }
+    },
+    /**
+     * (g) (e) with the plan written by a faster model ({@link ModelRouting#plansTo}, the simulator's planner
+     * profile), while the join, which reads the results and answers, stays on the main model. The simulator
+     * cannot judge plan quality: a smaller model may plan worse on real tasks, which no figure here shows.
+     */
+    QUARRY_GRAPH_STREAMING_FAST_PLANNER(
+            "g",
+            "Quarry GraphPlanner + streaming, plans on a fast model",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question) {
+            Agent agent = quarryBuilder(models, tools, Planner.graph(), true, false)
+                    .modelInterceptor(ModelRouting.plansTo(FAST_PLANNER_MODEL_ID))
+                    .build();
+            return Answer.of(agent.run(question));
+        }
     };
+
+    /** The model id plans of (g) are sent to; the simulator serves it with the planner profile. */
+    static final String FAST_PLANNER_MODEL_ID = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 
     private final String letter;
     private final String label;
@@ -162,6 +183,11 @@ public enum Contender {
 
     private static Agent quarry(
             Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
+        return quarryBuilder(models, tools, planner, streaming, prefetch).build();
+    }
+
+    private static Agent.Builder quarryBuilder(
+            Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
         Agent.Builder agent =
                 Agent.builder().model(models.chat()).planner(planner).toolsFrom(tools);
         if (prefetch) {
@@ -170,6 +196,6 @@ public enum Contender {
         if (streaming) {
             agent.streamingModel(models.streaming());
         }
-        return agent.build();
+        return agent;
     }
 }

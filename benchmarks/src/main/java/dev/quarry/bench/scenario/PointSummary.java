@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  * @param inputTokens mean input tokens per task
  * @param outputTokens mean output tokens per task
  * @param wallOverCriticalPath median of wall / critical path
+ * @param medianCriticalPath median critical path, in seconds
  * @param problems runs that broke the contract or answered wrong
  */
 public record PointSummary(
@@ -33,6 +34,7 @@ public record PointSummary(
         double inputTokens,
         double outputTokens,
         double wallOverCriticalPath,
+        double medianCriticalPath,
         long problems) {
 
     /** Summarises runs that all belong to one contender and point. */
@@ -57,6 +59,7 @@ public record PointSummary(
                 mean(runs, TaskRun::inputTokens),
                 mean(runs, TaskRun::outputTokens),
                 percentile(runs, TaskRun::wallOverCriticalPath, 0.5),
+                percentile(runs, TaskRun::criticalPathSeconds, 0.5),
                 runs.stream().map(TaskRun::problem).filter(Objects::nonNull).count());
     }
 

@@ -8,26 +8,29 @@ import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.Turn;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The simulated model's mind: decides each task's tool calls from its structure alone (its {@code branch}
- * look-ups, then one calculation over their values, then the answer), identically for every contender, and
- * charges every turn by the fairness contract:
+ * The simulated model's mind: follows each task of a {@link Scenario} (its calls, their dependencies, its
+ * ending), identically for every contender, and charges every turn by the fairness contract:
  *
  * <ul>
  *   <li>every turn thinks for the same {@code R} output tokens before its first visible token;
- *   <li>a tool call costs the tokens of its canonical JSON ({@code {"name":..,"input":..}}, with {@code $i}
- *       for a value that comes from look-up {@code i}) whether it is written as a native tool use or as a
- *       plan line;
+ *   <li>a tool call costs the tokens of its canonical JSON ({@code {"name":..,"input":..}}, with {@code $n}
+ *       for a value that comes from the task's {@code n}-th call) whether it is written as a native tool use
+ *       or as a plan line;
  *   <li>the final answer is the same text, at the same cost, in every contender.
  * </ul>
  *
  * How many calls a turn may hold is the contender's protocol: one per turn (sequential ReAct), every call
  * whose inputs are known (parallel function calling), or a whole plan (recognised by
- * {@link GraphPlanner#PLAN_HEADER}).
+ * {@link GraphPlanner#PLAN_HEADER}). A plan states a templated answer in its answer line; a task that ends
+ * by reading results gets a plan without one, and its answer comes from the join call. Before answering, a
+ * reading turn checks that the results it reads are in front of it; if one is missing it answers "unknown",
+ * which the runner counts as a wrong answer.
  */
 public final class ScenarioOracle {
 
@@ -41,15 +44,20 @@ public final class ScenarioOracle {
         ALL_READY_CALLS_PER_TURN
     }
 
-    private final Map<String, ParallelQa.Task> byQuestion = new HashMap<>();
+    private final Map<String, Scenario.Task> byQuestion = new LinkedHashMap<>();
+    private final Map<Scenario.Task, ScenarioWorld.Resolved> resolved = new HashMap<>();
     private final int thinkingTokens;
 
     /**
+     * @param world the scenario and its facts
      * @param tasks the tasks it may be asked about
      * @param thinkingTokens R: output tokens every turn spends before its first visible token
      */
-    public ScenarioOracle(List<ParallelQa.Task> tasks, int thinkingTokens) {
-        tasks.forEach(task -> byQuestion.put(task.question().strip(), task));
+    public ScenarioOracle(ScenarioWorld world, List<Scenario.Task> tasks, int thinkingTokens) {
+        for (Scenario.Task task : tasks) {
+            byQuestion.put(task.question().strip(), task);
+            resolved.put(task, world.resolve(task));
+        }
         this.thinkingTokens = thinkingTokens;
     }
 
@@ -58,9 +66,9 @@ public final class ScenarioOracle {
         return request -> reply(protocol, request);
     }
 
-    /** The final answer for the task, the same text for every contender. */
-    public static String answer(ParallelQa.Task task) {
-        return "Answer: " + task.answer();
+    /** The task's expected calls, their results and its answer: the same for every contender. */
+    public ScenarioWorld.Resolved expected(Scenario.Task task) {
+        return resolved.get(task);
     }
 
     /** Tokens of a text: four characters a token, rounded up. */
@@ -69,10 +77,10 @@ public final class ScenarioOracle {
     }
 
     /** Visible output tokens of the task's whole work: every call once, plus the answer. */
-    public static int visibleTokens(ParallelQa.Task task) {
-        int tokens = tokens(answer(task)) + callTokens(ScenarioTools.CALCULATE, plannedCalculation(task));
-        for (int i = 1; i <= task.branch(); i++) {
-            tokens += callTokens(ScenarioTools.SEARCH, searchInput(task, i));
+    public int visibleTokens(Scenario.Task task) {
+        int tokens = tokens(expected(task).answer());
+        for (Scenario.Call call : task.calls()) {
+            tokens += callTokens(call.tool(), canonicalInput(task, call));
         }
         return tokens;
     }
@@ -83,18 +91,18 @@ public final class ScenarioOracle {
     }
 
     /** The task a request is about, from its first user message. */
-    public ParallelQa.Task taskOf(JsonNode request) {
+    public Scenario.Task taskOf(JsonNode request) {
         return taskOfText(ConverseBodies.firstUserText(request));
     }
 
     /** The task a conversation is about, from the text of its first user message. */
-    public ParallelQa.Task taskOfText(String firstUserText) {
+    public Scenario.Task taskOfText(String firstUserText) {
         String first = firstUserText.strip();
-        ParallelQa.Task task = byQuestion.get(first);
+        Scenario.Task task = byQuestion.get(first);
         if (task != null) {
             return task;
         }
-        for (Map.Entry<String, ParallelQa.Task> entry : byQuestion.entrySet()) {
+        for (Map.Entry<String, Scenario.Task> entry : byQuestion.entrySet()) {
             if (first.contains(entry.getKey())) {
                 return entry.getValue();
             }
@@ -103,63 +111,98 @@ public final class ScenarioOracle {
     }
 
     private Turn reply(Protocol protocol, JsonNode request) {
-        ParallelQa.Task task = taskOf(request);
-        if (ConverseBodies.systemText(request).startsWith(GraphPlanner.PLAN_HEADER)) {
+        Scenario.Task task = taskOf(request);
+        String system = ConverseBodies.systemText(request);
+        if (system.startsWith(GraphPlanner.PLAN_HEADER)) {
             return plan(task);
         }
-        if (ConverseBodies.systemText(request).startsWith(GraphPlanner.JOIN_HEADER)) {
-            return finalAnswer(task);
+        if (system.startsWith(GraphPlanner.JOIN_HEADER)) {
+            return finalAnswer(task, results -> request.toString().contains(results));
         }
         Map<String, String> results = ConverseBodies.toolResults(request);
-        int searched = 0;
-        while (results.containsKey(searchId(searched + 1))) {
-            searched++;
-        }
-        if (searched < task.branch()) {
-            int last = protocol == Protocol.ONE_CALL_PER_TURN ? searched + 1 : task.branch();
-            List<Turn.ToolUse> uses = new ArrayList<>();
-            int cost = 0;
-            for (int i = searched + 1; i <= last; i++) {
-                String input = searchInput(task, i);
-                uses.add(new Turn.ToolUse(searchId(i), ScenarioTools.SEARCH, input));
-                cost += callTokens(ScenarioTools.SEARCH, input);
+        List<Scenario.Call> ready = new ArrayList<>();
+        for (Scenario.Call call : task.calls()) {
+            if (!results.containsKey(call.id()) && results.keySet().containsAll(call.references())) {
+                ready.add(call);
             }
-            return charged(Turn.toolUse("", uses.toArray(Turn.ToolUse[]::new)), cost);
         }
-        if (!results.containsKey("calc")) {
-            List<String> values = new ArrayList<>();
-            for (int i = 1; i <= task.branch(); i++) {
-                values.add(results.get(searchId(i)).strip());
-            }
-            String input = calculateInput(values);
-            int cost = callTokens(ScenarioTools.CALCULATE, plannedCalculation(task));
-            return charged(Turn.toolUse("", new Turn.ToolUse("calc", ScenarioTools.CALCULATE, input)), cost);
+        if (ready.isEmpty()) {
+            return finalAnswer(task, value -> results.containsValue(value) || results.containsValue(value + "\n"));
         }
-        return finalAnswer(task);
+        if (protocol == Protocol.ONE_CALL_PER_TURN) {
+            ready = ready.subList(0, 1);
+        }
+        List<Turn.ToolUse> uses = new ArrayList<>();
+        int cost = 0;
+        for (Scenario.Call call : ready) {
+            String argument = ScenarioWorld.substitute(call.argument(), results);
+            uses.add(new Turn.ToolUse(call.id(), call.tool(), input(call.tool(), argument)));
+            cost += callTokens(call.tool(), canonicalInput(task, call));
+        }
+        return charged(Turn.toolUse("", uses.toArray(Turn.ToolUse[]::new)), cost);
     }
 
-    private Turn plan(ParallelQa.Task task) {
+    private Turn plan(Scenario.Task task) {
         StringBuilder plan = new StringBuilder();
         int cost = 0;
-        for (int i = 1; i <= task.branch(); i++) {
-            plan.append(planLine(i, ScenarioTools.SEARCH, searchInput(task, i)));
-            cost += callTokens(ScenarioTools.SEARCH, searchInput(task, i));
+        for (Scenario.Call call : task.calls()) {
+            String input = canonicalInput(task, call);
+            plan.append(planLine(number(task, call.id()), call.tool(), input));
+            cost += callTokens(call.tool(), input);
         }
-        int calculation = task.branch() + 1;
-        String input = plannedCalculation(task);
-        plan.append(planLine(calculation, ScenarioTools.CALCULATE, input));
-        cost += callTokens(ScenarioTools.CALCULATE, input);
-        ObjectNode answerLine = JSON.createObjectNode().put("answer", "Answer: $" + calculation);
-        plan.append(answerLine).append('\n');
-        return charged(Turn.text(plan.toString()), cost + tokens(answer(task)));
+        if (task.ending().kind() == Scenario.EndingKind.TEMPLATE) {
+            ObjectNode answerLine = JSON.createObjectNode()
+                    .put("answer", numbered(task, task.ending().answer()));
+            plan.append(answerLine).append('\n');
+            cost += tokens(expected(task).answer());
+        }
+        return charged(Turn.text(plan.toString()), cost);
     }
 
-    private Turn finalAnswer(ParallelQa.Task task) {
-        return charged(Turn.text(answer(task)), tokens(answer(task)));
+    /** The answer, after checking that every result a reading ending reads is visible to this turn. */
+    private Turn finalAnswer(Scenario.Task task, java.util.function.Predicate<String> visible) {
+        ScenarioWorld.Resolved expected = expected(task);
+        String answer = expected.answer();
+        if (task.ending().kind() == Scenario.EndingKind.READING) {
+            for (String id : task.ending().reads()) {
+                if (!visible.test(expected.results().get(id))) {
+                    answer = "unknown: the result of " + id + " was not given";
+                }
+            }
+        }
+        return charged(Turn.text(answer), tokens(expected.answer()));
     }
 
     private Turn charged(Turn turn, int visibleTokens) {
         return turn.withVisibleOutputTokens(visibleTokens).withThinking(thinkingTokens);
+    }
+
+    /** The call's input as a plan writes it: references as {@code $n}, the call's position in the task. */
+    private static String canonicalInput(Scenario.Task task, Scenario.Call call) {
+        return input(call.tool(), numbered(task, call.argument()));
+    }
+
+    private static String numbered(Scenario.Task task, String text) {
+        Map<String, String> numbers = new HashMap<>();
+        for (Scenario.Call call : task.calls()) {
+            numbers.put(call.id(), "$" + number(task, call.id()));
+        }
+        return ScenarioWorld.substitute(text, numbers);
+    }
+
+    private static int number(Scenario.Task task, String id) {
+        for (int i = 0; i < task.calls().size(); i++) {
+            if (task.calls().get(i).id().equals(id)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("task " + task.id() + " has no call " + id);
+    }
+
+    private static String input(String tool, String argument) {
+        return JSON.createObjectNode()
+                .put(tool.equals(ScenarioTools.SEARCH) ? "query" : "expression", argument)
+                .toString();
     }
 
     private static String planLine(int id, String tool, String inputJson) {
@@ -174,34 +217,5 @@ public final class ScenarioOracle {
 
     private static int callTokens(String tool, String inputJson) {
         return tokens("{\"name\":\"" + tool + "\",\"input\":" + inputJson + "}");
-    }
-
-    private static String searchId(int i) {
-        return "s" + i;
-    }
-
-    private static String searchInput(ParallelQa.Task task, int i) {
-        return JSON.createObjectNode()
-                .put("query", ScenarioTools.query(task, i))
-                .toString();
-    }
-
-    /** The calculation as a plan writes it, with {@code $i} for look-up {@code i}: what every contender pays for. */
-    private static String plannedCalculation(ParallelQa.Task task) {
-        return calculateInput(placeholders(task));
-    }
-
-    private static String calculateInput(List<String> operands) {
-        return JSON.createObjectNode()
-                .put("expression", ScenarioTools.expression(operands))
-                .toString();
-    }
-
-    private static List<String> placeholders(ParallelQa.Task task) {
-        List<String> references = new ArrayList<>();
-        for (int i = 1; i <= task.branch(); i++) {
-            references.add("$" + i);
-        }
-        return references;
     }
 }

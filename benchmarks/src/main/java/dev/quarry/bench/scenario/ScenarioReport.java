@@ -60,6 +60,21 @@ public final class ScenarioReport {
     }
 
     /**
+     * Pass-through as efficiency: the speed-up a 2x faster model gives, divided by the speed-up the critical
+     * path allows ({@code CP(speed) / CP(2 speed)}, the tools not getting faster). 1 means every gain the
+     * work allows reaches the caller; empty if not run.
+     */
+    public Optional<Double> efficiency(Contender contender, double speed, int thinking) {
+        Optional<PointSummary> slow = at(contender, speed, thinking);
+        Optional<PointSummary> fast = at(contender, speed * 2, thinking);
+        return slow.isPresent() && fast.isPresent()
+                ? Optional.of(slow.get().medianWall()
+                        / fast.get().medianWall()
+                        / (slow.get().medianCriticalPath() / fast.get().medianCriticalPath()))
+                : Optional.empty();
+    }
+
+    /**
      * The headline: Quarry's default configuration (c) and the headline contender fixed before the run, each
      * against every LangChain4j baseline, with time to the first answer token, wall over critical path and
      * pass-through. Never the best of several Quarry set-ups.
@@ -101,7 +116,44 @@ public final class ScenarioReport {
                 text.append(String.format(Locale.ROOT, "; wall / critical path %.3f", q.wallOverCriticalPath()));
                 passThrough(quarry, baselineSpeed, thinking)
                         .ifPresent(x -> text.append(String.format(Locale.ROOT, "; a 2x faster model gives %.2fx", x)));
+                efficiency(quarry, baselineSpeed, thinking)
+                        .ifPresent(x -> text.append(
+                                String.format(Locale.ROOT, " (efficiency against the critical path %.3f)", x)));
                 text.append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * Every Quarry contender against (b), parallel tool use with concurrent execution, at the baseline speed:
+     * wall time and time to the first answer token. Each mechanism is its own labelled row, never folded into
+     * the headline.
+     */
+    public String againstConcurrentBaseline() {
+        StringBuilder text =
+                new StringBuilder("| R | contender | median s | vs (b) wall | first token s | vs (b) first token |\n"
+                        + "|---:|---|---:|---:|---:|---:|\n");
+        for (int thinking : thinkings()) {
+            Optional<PointSummary> b = at(Contender.AISERVICES_CONCURRENT, baselineSpeed, thinking);
+            if (b.isEmpty()) {
+                continue;
+            }
+            for (Contender quarry : Contender.values()) {
+                if (!quarry.isQuarry()) {
+                    continue;
+                }
+                at(quarry, baselineSpeed, thinking)
+                        .ifPresent(q -> text.append(String.format(
+                                Locale.ROOT,
+                                "| %d | (%s) %s | %.2f | %.2fx | %.2f | %.2fx |\n",
+                                thinking,
+                                quarry.letter(),
+                                quarry.label(),
+                                q.medianWall(),
+                                b.get().medianWall() / q.medianWall(),
+                                q.medianFirstToken(),
+                                b.get().medianFirstToken() / q.medianFirstToken())));
             }
         }
         return text.toString();
@@ -113,14 +165,14 @@ public final class ScenarioReport {
         for (int thinking : thinkings()) {
             text.append("\n#### R = ").append(thinking).append(" reasoning tokens per turn\n\n");
             text.append("| contender | speed | median s | p90 s | first token s | model calls | input tok"
-                    + " | output tok | wall / crit. path | 2x model gives | problems |\n");
-            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + " | output tok | wall / crit. path | 2x model gives | efficiency | problems |\n");
+            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Contender contender : Contender.values()) {
                 for (double speed : speeds()) {
                     at(contender, speed, thinking)
                             .ifPresent(p -> text.append(String.format(
                                     Locale.ROOT,
-                                    "| (%s) %s | %sx | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.3f | %s | %d |\n",
+                                    "| (%s) %s | %sx | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.3f | %s | %s | %d |\n",
                                     contender.letter(),
                                     contender.label(),
                                     number(speed),
@@ -134,6 +186,9 @@ public final class ScenarioReport {
                                     passThrough(contender, speed, thinking)
                                             .map(x -> String.format(Locale.ROOT, "%.2fx", x))
                                             .orElse("-"),
+                                    efficiency(contender, speed, thinking)
+                                            .map(x -> String.format(Locale.ROOT, "%.3f", x))
+                                            .orElse("-"),
                                     p.problems())));
                 }
             }
@@ -141,8 +196,11 @@ public final class ScenarioReport {
         return text.toString();
     }
 
-    /** Writes one PNG per R: median wall time against model speed (log scale), one line per contender. */
-    public List<Path> writeCharts(Path directory) throws IOException {
+    /**
+     * Writes one PNG per R, {@code <stem>-wall-r<R>.png}: median wall time against model speed (log scale),
+     * one line per contender.
+     */
+    public List<Path> writeCharts(Path directory, String stem) throws IOException {
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (int thinking : thinkings()) {
@@ -188,7 +246,7 @@ public final class ScenarioReport {
                     plot,
                     true);
             chart.setBackgroundPaint(Color.WHITE);
-            Path file = directory.resolve("scenario-wall-r" + thinking + ".png");
+            Path file = directory.resolve(stem + "-wall-r" + thinking + ".png");
             ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
             written.add(file);
         }

@@ -25,7 +25,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 public final class ScenarioRunner implements AutoCloseable {
 
-    private final List<ParallelQa.Task> tasks;
+    private final Scenario scenario;
+    private final ScenarioWorld world;
     private final ScenarioSettings settings;
     private final AtomicReference<Function<com.fasterxml.jackson.databind.JsonNode, dev.quarry.testkit.Turn>> script =
             new AtomicReference<>();
@@ -33,8 +34,9 @@ public final class ScenarioRunner implements AutoCloseable {
     private final ClientTimedModels clientTimes = new ClientTimedModels();
     private final Contender.Models models;
 
-    public ScenarioRunner(List<ParallelQa.Task> tasks, ScenarioSettings settings) {
-        this.tasks = List.copyOf(tasks);
+    public ScenarioRunner(Scenario scenario, ScenarioSettings settings) {
+        this.scenario = scenario;
+        this.world = new ScenarioWorld(scenario, settings.seed());
         this.settings = settings;
         this.simulator = BedrockSimulator.builder()
                 .script(request -> script.get().apply(request))
@@ -52,21 +54,22 @@ public final class ScenarioRunner implements AutoCloseable {
 
     /** Runs every task once with this contender at this point of the sweep. */
     public List<TaskRun> run(Contender contender, double speed, int thinkingTokens) throws InterruptedException {
-        return run(contender, speed, thinkingTokens, tasks);
+        return run(contender, speed, thinkingTokens, scenario.tasks());
     }
 
     /** Runs some of the tasks once (a warm-up, for instance). */
-    public List<TaskRun> run(Contender contender, double speed, int thinkingTokens, List<ParallelQa.Task> tasks)
+    public List<TaskRun> run(Contender contender, double speed, int thinkingTokens, List<Scenario.Task> tasks)
             throws InterruptedException {
-        ScenarioOracle oracle = new ScenarioOracle(tasks, thinkingTokens);
+        ScenarioOracle oracle = new ScenarioOracle(world, tasks, thinkingTokens);
         script.set(oracle.script(contender.protocol()));
         simulator.latency(settings.profile(speed));
+        simulator.latency(Contender.FAST_PLANNER_MODEL_ID, settings.plannerProfile(speed));
         simulator.takeRequests();
         clientTimes.take();
         Map<String, Measured> measured = new HashMap<>();
         try (ExecutorService drivers = Executors.newFixedThreadPool(settings.concurrency())) {
             List<Future<Measured>> futures = new ArrayList<>();
-            for (ParallelQa.Task task : tasks) {
+            for (Scenario.Task task : tasks) {
                 futures.add(drivers.submit(() -> runOne(contender, task)));
             }
             for (Future<Measured> future : futures) {
@@ -76,19 +79,19 @@ public final class ScenarioRunner implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a task driver failed", e.getCause());
         }
-        Map<ParallelQa.Task, List<CapturedRequest>> requests = new HashMap<>();
+        Map<Scenario.Task, List<CapturedRequest>> requests = new HashMap<>();
         for (CapturedRequest request : simulator.takeRequests()) {
             requests.computeIfAbsent(oracle.taskOf(request.body()), t -> new ArrayList<>())
                     .add(request);
         }
-        Map<ParallelQa.Task, List<Long>> clientStarts = new HashMap<>();
+        Map<Scenario.Task, List<Long>> clientStarts = new HashMap<>();
         for (ClientTimedModels.ClientCall call : clientTimes.take()) {
             clientStarts
                     .computeIfAbsent(oracle.taskOfText(call.firstUserText()), t -> new ArrayList<>())
                     .add(call.startNanos());
         }
         List<TaskRun> runs = new ArrayList<>();
-        for (ParallelQa.Task task : tasks) {
+        for (Scenario.Task task : tasks) {
             Measured one = measured.get(task.question().strip());
             runs.add(account(
                     contender,
@@ -102,15 +105,15 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private record Measured(
-            ParallelQa.Task task,
+            Scenario.Task task,
             long wallNanos,
             long firstTokenNanos,
             String answer,
             String error,
             ScenarioTools tools) {}
 
-    private Measured runOne(Contender contender, ParallelQa.Task task) {
-        ScenarioTools tools = new ScenarioTools(task, settings.seed(), settings.scale());
+    private Measured runOne(Contender contender, Scenario.Task task) {
+        ScenarioTools tools = new ScenarioTools(task, world, settings.scale());
         long start = System.nanoTime();
         try {
             Contender.Answer answer = contender.answer(models, tools, task.question());
@@ -135,7 +138,7 @@ public final class ScenarioRunner implements AutoCloseable {
             Measured one,
             List<CapturedRequest> requests,
             List<Long> clientStarts) {
-        ParallelQa.Task task = one.task();
+        Scenario.Task task = one.task();
         List<CriticalPath.Interval> work = new ArrayList<>();
         long input = 0;
         long output = 0;
@@ -163,7 +166,7 @@ public final class ScenarioRunner implements AutoCloseable {
                 speed,
                 oracle.thinkingTokens(),
                 task.id(),
-                task.branch(),
+                task.calls().size(),
                 one.wallNanos() / 1e9 / scale,
                 one.firstTokenNanos() / 1e9 / scale,
                 CriticalPath.of(work) / 1e9 / scale,
@@ -182,32 +185,29 @@ public final class ScenarioRunner implements AutoCloseable {
             List<CapturedRequest> requests,
             List<ScenarioTools.ToolSpan> spans,
             long outputTokens) {
-        ParallelQa.Task task = one.task();
+        Scenario.Task task = one.task();
         if (one.error() != null) {
             return "failed: " + one.error();
         }
-        if (!ScenarioOracle.answer(task).equals(one.answer().strip())) {
+        ScenarioWorld.Resolved expected = oracle.expected(task);
+        if (!expected.answer().equals(one.answer().strip())) {
             return "wrong answer: " + one.answer();
         }
-        Map<String, Integer> searches = new HashMap<>();
-        List<String> calculations = new ArrayList<>();
+        Map<String, Integer> made = new HashMap<>();
         for (ScenarioTools.ToolSpan span : spans) {
-            if (span.tool().equals(ScenarioTools.CALCULATE)) {
-                calculations.add(span.result());
-            } else if (!(contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
+            if (!(contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
                     && span.argument().equals(task.question()))) {
-                searches.merge(span.argument(), 1, Integer::sum);
+                made.merge(span.tool() + " " + span.argument(), 1, Integer::sum);
             }
         }
-        Map<String, Integer> expected = new HashMap<>();
-        for (int i = 1; i <= task.branch(); i++) {
-            expected.put(ScenarioTools.query(task, i), 1);
+        Map<String, Integer> wanted = new HashMap<>();
+        for (Scenario.Call call : task.calls()) {
+            wanted.merge(call.tool() + " " + expected.arguments().get(call.id()), 1, Integer::sum);
         }
-        if (!searches.equals(expected) || !calculations.equals(List.of(task.answer()))) {
-            return "tool calls are not each look-up once and one right calculation: searches " + searches
-                    + ", calculations " + calculations;
+        if (!made.equals(wanted)) {
+            return "tool calls are not the task's calls, each once: made " + made + ", wanted " + wanted;
         }
-        long expectedOutput = (long) requests.size() * oracle.thinkingTokens() + ScenarioOracle.visibleTokens(task);
+        long expectedOutput = (long) requests.size() * oracle.thinkingTokens() + oracle.visibleTokens(task);
         if (outputTokens != expectedOutput) {
             return "output tokens " + outputTokens + " differ from the contract's " + expectedOutput;
         }
@@ -219,12 +219,31 @@ public final class ScenarioRunner implements AutoCloseable {
         simulator.close();
     }
 
-    /** Settings shared by every point. */
-    public record ScenarioSettings(LatencyProfile baseline, double scale, int concurrency, long seed) {
+    /**
+     * Settings shared by every point.
+     *
+     * @param baseline the main model's latency at speed 1
+     * @param planner the latency of the fast planning model of contender (g) at speed 1
+     * @param scale the common factor on every simulated latency
+     * @param concurrency tasks in flight at once
+     * @param seed the tool latency and value seed
+     */
+    public record ScenarioSettings(
+            LatencyProfile baseline, LatencyProfile planner, double scale, int concurrency, long seed) {
 
-        /** The baseline model at {@code speed}, with every latency multiplied by the common scale. */
+        /** With {@link ModelProfile#HAIKU_4_5} as the fast planning model. */
+        public ScenarioSettings(LatencyProfile baseline, double scale, int concurrency, long seed) {
+            this(baseline, ModelProfile.HAIKU_4_5.latency(), scale, concurrency, seed);
+        }
+
+        /** The main model at {@code speed}, with every latency multiplied by the common scale. */
         public LatencyProfile profile(double speed) {
             return baseline.faster(speed / scale);
+        }
+
+        /** The planning model at {@code speed} (it speeds up with the main one), scaled likewise. */
+        public LatencyProfile plannerProfile(double speed) {
+            return planner.faster(speed / scale);
         }
     }
 }

@@ -7,8 +7,8 @@ package dev.quarry.bench.scenario;
  * @param contender who ran it
  * @param speed model speed relative to the baseline
  * @param thinkingTokens R, the reasoning preamble of every turn
- * @param taskId the ParallelQA id
- * @param branch look-ups the task needs
+ * @param taskId the task's id in its scenario
+ * @param calls tool calls the task needs
  * @param wallSeconds from the call to the answer
  * @param firstTokenSeconds from the call to the answer's first token (the wall time when not streamed)
  * @param criticalPathSeconds the heaviest chain of the work it did (see {@link CriticalPath})
@@ -23,7 +23,7 @@ public record TaskRun(
         double speed,
         int thinkingTokens,
         String taskId,
-        int branch,
+        int calls,
         double wallSeconds,
         double firstTokenSeconds,
         double criticalPathSeconds,

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Smoke test of the scenario harness: every contender answers tiny tasks of ParallelQA's shape correctly. */
+/** The scenario harness: every contender answers tiny tasks of every shape correctly, by the contract. */
 class ScenarioHarnessTest {
 
     private static final List<ParallelQa.Task> TASKS = List.of(
@@ -19,33 +21,41 @@ class ScenarioHarnessTest {
             new ParallelQa.Task("t3", "Which of three towers is tallest if the first shrinks by half?", "tower C", 3),
             new ParallelQa.Task("t5", "Which of five lakes is deepest after a 10% drop?", "lake E", 5));
 
-    @Test
-    void everyContenderAnswersByTheContractWithTheRoundTripsItsProtocolNeeds(@TempDir Path out) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"parallelqa", "parallelqa-reading", "chain", "fanout"})
+    void everyContenderAnswersEveryShapeByTheContractWithTheRoundTripsItsProtocolNeeds(String shape, @TempDir Path out)
+            throws Exception {
+        Scenario scenario = Shapes.named(shape, TASKS);
         var settings = new ScenarioRunner.ScenarioSettings(ScenarioBenchmark.BASELINE, 0.01, 3, 7);
         List<PointSummary> points = new ArrayList<>();
-        try (ScenarioRunner runner = new ScenarioRunner(TASKS, settings)) {
+        try (ScenarioRunner runner = new ScenarioRunner(scenario, settings)) {
             for (Contender contender : Contender.values()) {
                 List<TaskRun> runs = runner.run(contender, 1.0, 40);
                 assertThat(runs).extracting(TaskRun::problem).containsOnlyNulls();
                 for (TaskRun run : runs) {
+                    Scenario.Task task = scenario.tasks().stream()
+                            .filter(t -> t.id().equals(run.taskId()))
+                            .findFirst()
+                            .orElseThrow();
+                    boolean reading = task.ending().kind() == Scenario.EndingKind.READING;
                     int expectedCalls = switch (contender) {
-                        case AISERVICES_SEQUENTIAL -> run.branch() + 2;
-                        case AISERVICES_PARALLEL_CALLS_SEQUENTIAL, AISERVICES_CONCURRENT, QUARRY_TOOL_USE -> 3;
-                        default -> 1;
+                        case AISERVICES_SEQUENTIAL -> task.calls().size() + 1;
+                        case AISERVICES_PARALLEL_CALLS_SEQUENTIAL, AISERVICES_CONCURRENT, QUARRY_TOOL_USE ->
+                            task.levels() + 1;
+                        default -> reading ? 2 : 1;
                     };
                     assertThat(run.modelCalls())
-                            .as("%s on %s", contender, run.taskId())
+                            .as("%s on %s of %s", contender, run.taskId(), shape)
                             .isEqualTo(expectedCalls);
                     assertThat(run.toolCalls())
-                            .isEqualTo(run.branch()
-                                    + 1
+                            .isEqualTo(task.calls().size()
                                     + (contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH ? 1 : 0));
                     assertThat(run.wallSeconds()).isGreaterThanOrEqualTo(run.criticalPathSeconds() * 0.99);
                 }
                 points.add(PointSummary.of(runs));
             }
         }
-        ScenarioReport report = new ScenarioReport(points, 1.0, Contender.QUARRY_GRAPH_STREAMING, "tiny, baseline");
+        ScenarioReport report = new ScenarioReport(points, 1.0, Contender.QUARRY_GRAPH_STREAMING, shape + ", baseline");
         assertThat(report.headline())
                 .contains("(c) Quarry default (ToolUsePlanner) [default configuration]")
                 .contains("(e) Quarry GraphPlanner + streaming [headline]")
@@ -55,17 +65,76 @@ class ScenarioHarnessTest {
                 .doesNotContain("(d) Quarry GraphPlanner:")
                 .doesNotContain("(f)");
         assertThat(report.tables()).contains("| (a) ReAct, one call per turn (AiServices) | 1x |");
-        List<Path> charts = report.writeCharts(out);
-        assertThat(charts).hasSize(1);
+        assertThat(report.againstConcurrentBaseline())
+                .contains("| 40 | (c) Quarry default (ToolUsePlanner) |")
+                .contains("| 40 | (g) Quarry GraphPlanner + streaming, plans on a fast model |")
+                .doesNotContain("(b) AiServices");
+        List<Path> charts = report.writeCharts(out, "scenario-" + shape);
+        assertThat(charts).containsExactly(out.resolve("scenario-" + shape + "-wall-r40.png"));
         byte[] png = Files.readAllBytes(charts.getFirst());
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }
 
     @Test
+    void theShapesHaveTheDeclaredStructure() {
+        Scenario chain = Shapes.named("chain", TASKS);
+        assertThat(chain.tasks()).allSatisfy(task -> {
+            assertThat(task.levels()).isEqualTo(task.calls().size()).isBetween(2, 3);
+            assertThat(task.ending().kind()).isEqualTo(Scenario.EndingKind.TEMPLATE);
+        });
+        Scenario fanout = Shapes.named("fanout", TASKS);
+        assertThat(fanout.tasks()).allSatisfy(task -> {
+            assertThat(task.calls().size()).isBetween(8, 12);
+            assertThat(task.levels()).isEqualTo(1);
+            assertThat(task.ending().reads()).hasSize(task.calls().size());
+        });
+        Scenario published = Shapes.named("parallelqa", TASKS);
+        assertThat(published.tasks().get(2).calls()).hasSize(6);
+        assertThat(published.tasks().get(2).levels()).isEqualTo(2);
+        assertThatThrownBy(() -> Shapes.named("tree", TASKS)).hasMessageContaining("unknown shape tree");
+    }
+
+    @Test
+    void aScenarioFileRoundTripsAndTheExampleInTheDocsRuns(@TempDir Path folder) throws Exception {
+        Scenario scenario = Shapes.named("parallelqa-reading", TASKS);
+        Path file = folder.resolve("reading.json");
+        scenario.write(file);
+        assertThat(Files.readString(file)).contains("\"kind\" : \"reading\"").contains("\"median_millis\" : 300.0");
+        assertThat(Scenario.read(file)).isEqualTo(scenario);
+
+        Scenario example = Scenario.read(Path.of("..", "docs", "benchmarks", "scenario-example.json"));
+        var settings = new ScenarioRunner.ScenarioSettings(ScenarioBenchmark.BASELINE, 0.01, 2, 7);
+        try (ScenarioRunner runner = new ScenarioRunner(example, settings)) {
+            assertThat(runner.run(Contender.QUARRY_GRAPH_STREAMING, 1.0, 0))
+                    .extracting(TaskRun::problem)
+                    .containsOnlyNulls();
+        }
+    }
+
+    @Test
+    void aMalformedScenarioIsRefusedWithWhatIsWrong(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("bad.json");
+        Files.writeString(file, """
+                {"name": "bad", "description": "", "tools": {"search": {"median_millis": 100, "sigma": 0,
+                 "min_millis": 100, "max_millis": 100}},
+                 "tasks": [{"id": "1", "question": "q?", "calls": [{"id": "a", "tool": "search",
+                 "argument": "after $b"}], "ending": {"kind": "template", "answer": "$a"}}]}
+                """);
+        assertThatThrownBy(() -> Scenario.read(file))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("call a uses $b, which is not an earlier call");
+        assertThatThrownBy(() -> new Scenario.Call("x", "fetch", "y")).hasMessageContaining("tool must be search");
+        assertThatThrownBy(() -> Scenario.Ending.reading(List.of())).hasMessageContaining("needs the calls it reads");
+    }
+
+    @Test
     void theSameCallCostsTheSameTokensInEveryProtocol() {
         // contract: output = calls x R + every call once + the answer, whichever way the calls were batched
-        int visible = ScenarioOracle.visibleTokens(TASKS.get(1));
-        assertThat(visible).isGreaterThan(ScenarioOracle.tokens(ScenarioOracle.answer(TASKS.get(1))));
+        Scenario scenario = Shapes.named("parallelqa", TASKS);
+        ScenarioOracle oracle = new ScenarioOracle(new ScenarioWorld(scenario, 7), scenario.tasks(), 0);
+        Scenario.Task task = scenario.tasks().get(1);
+        assertThat(oracle.visibleTokens(task))
+                .isGreaterThan(ScenarioOracle.tokens(oracle.expected(task).answer()));
         assertThat(ScenarioOracle.tokens("abcd")).isEqualTo(1);
         assertThat(ScenarioOracle.tokens("abcde")).isEqualTo(2);
     }
@@ -112,8 +181,8 @@ class ScenarioHarnessTest {
         assertThat(options.profile()).isEqualTo(ModelProfile.SONNET_4_6);
         assertThat(options.profile().latency().outputTokensPerSecond()).isEqualTo(95.3);
         assertThat(options.headline()).isEqualTo(Contender.QUARRY_GRAPH);
-        assertThat(ScenarioBenchmark.workload(java.nio.file.Path.of("x", "parallelqa_dataset.json")))
-                .isEqualTo("parallelqa_dataset");
+        assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--shape", "tree"}))
+                .hasMessageContaining("unknown shape tree");
         assertThat(ScenarioBenchmark.parse(new String[] {"--help"})).isNull();
     }
 }

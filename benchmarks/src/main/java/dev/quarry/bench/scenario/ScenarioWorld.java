@@ -1,0 +1,100 @@
+package dev.quarry.bench.scenario;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The facts of a scenario's world: what each tool call returns and how long it takes, drawn from a generator
+ * seeded by (seed, task, tool, resolved argument), so a call costs and returns the same in every contender
+ * whatever order it runs in; and each task's expected calls, results and answer.
+ */
+final class ScenarioWorld {
+
+    private static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z0-9_-]+)");
+
+    private final Scenario scenario;
+    private final long seed;
+
+    ScenarioWorld(Scenario scenario, long seed) {
+        this.scenario = scenario;
+        this.seed = seed;
+    }
+
+    Scenario scenario() {
+        return scenario;
+    }
+
+    /**
+     * A task worked out: each call's argument with the results it uses filled in, each call's result, and
+     * the answer.
+     */
+    record Resolved(Map<String, String> arguments, Map<String, String> results, String answer) {}
+
+    /** What {@code tool} returns for {@code argument} in this task: a number. */
+    String value(Scenario.Task task, String tool, String argument) {
+        return Integer.toString(100 + random(task, tool, argument).nextInt(99_900));
+    }
+
+    /** How long the call takes, in unscaled milliseconds. */
+    double unscaledMillis(Scenario.Task task, String tool, String argument) {
+        SplittableRandom random = random(task, tool, argument);
+        random.nextInt(); // the value's draw
+        return scenario.tools().get(tool).millis(random.nextGaussian());
+    }
+
+    Resolved resolve(Scenario.Task task) {
+        Map<String, String> arguments = new LinkedHashMap<>();
+        Map<String, String> results = new LinkedHashMap<>();
+        for (Scenario.Call call : task.calls()) {
+            String argument = substitute(call.argument(), results);
+            arguments.put(call.id(), argument);
+            results.put(call.id(), value(task, call.tool(), argument));
+        }
+        return new Resolved(arguments, results, answer(task, arguments, results));
+    }
+
+    /** The answer from these results: the template filled in, or the read call with the largest result. */
+    static String answer(Scenario.Task task, Map<String, String> arguments, Map<String, String> results) {
+        Scenario.Ending ending = task.ending();
+        if (ending.kind() == Scenario.EndingKind.TEMPLATE) {
+            return substitute(ending.answer(), results);
+        }
+        String best = null;
+        for (String id : ending.reads()) {
+            if (best == null || number(results.get(id)) > number(results.get(best))) {
+                best = id;
+            }
+        }
+        return "Answer: " + arguments.get(best) + " (" + results.get(best).strip() + ")";
+    }
+
+    /** {@code text} with every {@code $id} replaced by that call's result. */
+    static String substitute(String text, Map<String, String> results) {
+        Matcher matcher = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String result = results.get(matcher.group(1));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(result == null ? matcher.group() : result.strip()));
+        }
+        return matcher.appendTail(out).toString();
+    }
+
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException | NullPointerException e) {
+            return Double.NEGATIVE_INFINITY;
+        }
+    }
+
+    private SplittableRandom random(Scenario.Task task, String tool, String argument) {
+        CRC32 crc = new CRC32();
+        crc.update((task.id() + '\u0000' + tool + '\u0000' + argument).getBytes(StandardCharsets.UTF_8));
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + crc.getValue());
+    }
+}

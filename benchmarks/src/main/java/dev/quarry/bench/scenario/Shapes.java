@@ -1,0 +1,104 @@
+package dev.quarry.bench.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * The built-in task shapes, each made from the ParallelQA questions (the questions give each task its text and
+ * its number of independent look-ups, {@code branch}; the calls are the shape's):
+ *
+ * <ul>
+ *   <li>{@code parallelqa}: as published: {@code branch} look-ups, one {@code calculate} over them, a templated
+ *       answer ({@code Answer: $c}).
+ *   <li>{@code parallelqa-reading}: the same look-ups, then a final model turn that reads them and picks the
+ *       largest: the shape of most RAG questions (a comparison, a pick among items).
+ *   <li>{@code chain}: look-ups that each need the previous result, 2 or 3 hops (by the task id's hash), a templated
+ *       answer naming the last result.
+ *   <li>{@code fanout}: 8 to 12 independent look-ups (by the task id's hash), then a reading join.
+ * </ul>
+ */
+public final class Shapes {
+
+    /** The names {@link #named} knows. */
+    public static final List<String> NAMES = List.of("parallelqa", "parallelqa-reading", "chain", "fanout");
+
+    private Shapes() {}
+
+    /** The shape called {@code name}, built from these ParallelQA tasks. */
+    public static Scenario named(String name, List<ParallelQa.Task> tasks) {
+        return switch (name) {
+            case "parallelqa" ->
+                build(
+                        name,
+                        "ParallelQA as published: branch look-ups, one calculation, a templated answer",
+                        tasks,
+                        t -> {
+                            List<Scenario.Call> calls = lookUps(t, t.branch());
+                            StringJoiner operands = new StringJoiner(", ", "compare(", ")");
+                            calls.forEach(c -> operands.add("$" + c.id()));
+                            calls.add(new Scenario.Call("c", ScenarioTools.CALCULATE, operands.toString()));
+                            return new Scenario.Task(
+                                    t.id(), t.question(), calls, Scenario.Ending.template("Answer: $c"));
+                        });
+            case "parallelqa-reading" ->
+                build(name, "ParallelQA's look-ups, then a model turn that reads them and picks one", tasks, t -> {
+                    List<Scenario.Call> calls = lookUps(t, t.branch());
+                    return new Scenario.Task(t.id(), t.question(), calls, reading(calls));
+                });
+            case "chain" ->
+                build(
+                        name,
+                        "look-ups that each need the previous result, 2 or 3 hops, a templated answer",
+                        tasks,
+                        t -> {
+                            int hops = 2 + Math.floorMod(t.id().hashCode(), 2);
+                            List<Scenario.Call> calls = new ArrayList<>();
+                            for (int hop = 1; hop <= hops; hop++) {
+                                String query = "q" + t.id() + " hop " + hop + (hop == 1 ? "" : " from $h" + (hop - 1));
+                                calls.add(new Scenario.Call("h" + hop, ScenarioTools.SEARCH, query));
+                            }
+                            return new Scenario.Task(
+                                    t.id(), t.question(), calls, Scenario.Ending.template("Answer: $h" + hops));
+                        });
+            case "fanout" ->
+                build(
+                        name,
+                        "8 to 12 independent look-ups, then a model turn that reads them and picks one",
+                        tasks,
+                        t -> {
+                            int width = 8 + Math.floorMod(t.id().hashCode(), 5);
+                            List<Scenario.Call> calls = lookUps(t, width);
+                            return new Scenario.Task(t.id(), t.question(), calls, reading(calls));
+                        });
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown shape " + name + "; use one of " + NAMES + " or --scenario FILE");
+        };
+    }
+
+    private static Scenario build(
+            String name,
+            String description,
+            List<ParallelQa.Task> tasks,
+            Function<ParallelQa.Task, Scenario.Task> shape) {
+        return new Scenario(
+                name,
+                description,
+                Scenario.defaultTools(),
+                tasks.stream().map(shape).toList());
+    }
+
+    private static List<Scenario.Call> lookUps(ParallelQa.Task task, int count) {
+        List<Scenario.Call> calls = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            calls.add(new Scenario.Call("s" + i, ScenarioTools.SEARCH, "q" + task.id() + " fact " + i));
+        }
+        return calls;
+    }
+
+    private static Scenario.Ending reading(List<Scenario.Call> calls) {
+        return Scenario.Ending.reading(calls.stream().map(Scenario.Call::id).toList());
+    }
+}
