@@ -206,15 +206,10 @@ public final class OpenSearchScaleBenchmark {
             warmUp(knn, recallTexts);
             for (int ef : efSearches) {
                 try (OpenSearchIndex tuned = open(client, knnName, corpus, VectorSearch.APPROXIMATE, ef)) {
-                    double[] millis = LatencyBenchmark.latencies(tuned, SearchMode.VECTOR, recallTexts, 0);
                     table.row(
                             size,
                             "vector recall@10 against the true top 10, ef_search " + ef + " (vector p50)",
-                            String.format(
-                                    Locale.ROOT,
-                                    "%.3f (%s)",
-                                    recall(tuned, recallTexts, truth),
-                                    millis(Percentiles.nearestRank(millis, 0.5))),
+                            recallAndLatency(tuned, recallTexts, truth),
                             "1 (exact by construction)");
                 }
             }
@@ -295,15 +290,10 @@ public final class OpenSearchScaleBenchmark {
             for (int ef : efSearches) {
                 try (LuceneIndex lucene = lucene(corpus, folder, ef)) {
                     warmUp(lucene, texts);
-                    double[] millis = LatencyBenchmark.latencies(lucene, SearchMode.VECTOR, texts, 0);
                     table.row(
                             size,
                             "in process: vector recall@10, efSearch " + ef + " (vector p50)",
-                            String.format(
-                                    Locale.ROOT,
-                                    "%.3f (%s)",
-                                    recall(lucene, texts, truth),
-                                    millis(Percentiles.nearestRank(millis, 0.5))),
+                            recallAndLatency(lucene, texts, truth),
                             "");
                 }
             }
@@ -314,6 +304,13 @@ public final class OpenSearchScaleBenchmark {
                 }
             }
         }
+    }
+
+    /** Recall@10 over the queries, and the median latency of those searches in brackets. */
+    private static String recallAndLatency(Retriever index, List<String> texts, List<Set<String>> truth) {
+        double[] millis = LatencyBenchmark.latencies(index, SearchMode.VECTOR, texts, 0);
+        return String.format(
+                Locale.ROOT, "%.3f (%s)", recall(index, texts, truth), millis(Percentiles.nearestRank(millis, 0.5)));
     }
 
     /** One unmeasured pass of vector searches, so the first measured setting does not pay for the warm-up. */
