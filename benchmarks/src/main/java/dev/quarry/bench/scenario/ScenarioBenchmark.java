@@ -32,6 +32,7 @@ public final class ScenarioBenchmark {
     /** Options with their defaults; see {@link #USAGE}. */
     record Options(
             Path data,
+            Path cranfield,
             String shape,
             Path scenario,
             Path writeScenario,
@@ -50,7 +51,9 @@ public final class ScenarioBenchmark {
     static final String USAGE = """
             usage: bench scenario [options]
               --shape NAME         parallelqa, parallelqa-reading, chain, fanout: task shapes built from the
-                                   ParallelQA questions (default parallelqa; docs/benchmarks.md)
+                                   ParallelQA questions (default parallelqa; docs/benchmarks.md);
+                                   cranfield-search: Quarry's real search tool over Cranfield (needs --scale 1)
+              --cranfield DIR      the Cranfield folder for cranfield-search (default ../shared/data/cranfield)
               --scenario FILE      a scenario file instead of a built-in shape (format: docs/benchmarks.md)
               --write-scenario FILE  write the chosen scenario as a file and stop
               --data FILE          ParallelQA json (default ../shared/data/parallelqa/parallelqa_dataset.json)
@@ -125,6 +128,11 @@ public final class ScenarioBenchmark {
     }
 
     /** Runs the sweep and summarises every contender at every point. */
+    /** Whether the run's look-ups are Quarry's real search over Cranfield. */
+    static boolean localSearch(Options options) {
+        return options.scenario() == null && options.shape().equals(Shapes.CRANFIELD_SEARCH);
+    }
+
     static List<PointSummary> run(Scenario scenario, Options options) throws InterruptedException {
         var settings = new ScenarioRunner.ScenarioSettings(
                 options.profile().latency(),
@@ -133,7 +141,17 @@ public final class ScenarioBenchmark {
                 options.concurrency(),
                 options.seed());
         List<PointSummary> points = new ArrayList<>();
-        try (ScenarioRunner runner = new ScenarioRunner(scenario, settings)) {
+        LocalSearch search = null;
+        if (localSearch(options)) {
+            long start = System.nanoTime();
+            search = new LocalSearch(LocalSearch.cranfield(options.cranfield()).documents());
+            System.err.printf(
+                    Locale.ROOT,
+                    "indexed Cranfield for the real search tool in %.0f s%n",
+                    (System.nanoTime() - start) / 1e9);
+        }
+        try (LocalSearch closing = search;
+                ScenarioRunner runner = new ScenarioRunner(scenario, settings, search)) {
             // Warm-up, not measured: class loading, JIT, the SDK's connection pools and event loops.
             for (int round = 0; round < 2; round++) {
                 for (Contender contender : options.contenders()) {
@@ -178,6 +196,7 @@ public final class ScenarioBenchmark {
     /** Parses the command line; null when help was asked for. */
     static Options parse(String[] args) {
         Path data = ParallelQa.DEFAULT_PATH;
+        Path cranfield = Path.of("..", "shared", "data", "cranfield");
         String shape = "parallelqa";
         Path scenarioFile = null;
         Path writeScenario = null;
@@ -204,6 +223,7 @@ public final class ScenarioBenchmark {
             switch (flag) {
                 case "--data" -> data = Path.of(value);
                 case "--shape" -> shape = value;
+                case "--cranfield" -> cranfield = Path.of(value);
                 case "--scenario" -> scenarioFile = Path.of(value);
                 case "--write-scenario" -> writeScenario = Path.of(value);
                 case "--tasks" -> tasks = positive(flag, Integer.parseInt(value));
@@ -240,8 +260,13 @@ public final class ScenarioBenchmark {
         if (!Shapes.NAMES.contains(shape)) {
             throw new IllegalArgumentException("unknown shape " + shape + "; use one of " + Shapes.NAMES);
         }
+        if (shape.equals(Shapes.CRANFIELD_SEARCH) && scenarioFile == null && scale != 1) {
+            throw new IllegalArgumentException(
+                    Shapes.CRANFIELD_SEARCH + " runs real searches, whose time cannot be" + " scaled: add --scale 1");
+        }
         return new Options(
                 data,
+                cranfield,
                 shape,
                 scenarioFile,
                 writeScenario,
@@ -260,9 +285,15 @@ public final class ScenarioBenchmark {
 
     /** The scenario the options name: a file, or a built-in shape over the ParallelQA questions; the first N tasks. */
     static Scenario scenario(Options options) throws java.io.IOException {
-        Scenario scenario = options.scenario() != null
-                ? Scenario.read(options.scenario())
-                : Shapes.named(options.shape(), ParallelQa.load(options.data()));
+        Scenario scenario;
+        if (options.scenario() != null) {
+            scenario = Scenario.read(options.scenario());
+        } else if (localSearch(options)) {
+            scenario = Shapes.cranfieldSearch(List.copyOf(
+                    LocalSearch.cranfield(options.cranfield()).queries().values()));
+        } else {
+            scenario = Shapes.named(options.shape(), ParallelQa.load(options.data()));
+        }
         List<Scenario.Task> tasks = scenario.tasks();
         return new Scenario(
                 scenario.name(),

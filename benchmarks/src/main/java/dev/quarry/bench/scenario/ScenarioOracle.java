@@ -117,7 +117,8 @@ public final class ScenarioOracle {
             return plan(task);
         }
         if (system.startsWith(GraphPlanner.JOIN_HEADER)) {
-            return finalAnswer(task, results -> request.toString().contains(results));
+            String joinInput = ConverseBodies.firstUserText(request);
+            return finalAnswer(task, result -> joinInput.contains(result.strip()));
         }
         Map<String, String> results = ConverseBodies.toolResults(request);
         List<Scenario.Call> ready = new ArrayList<>();
@@ -127,7 +128,9 @@ public final class ScenarioOracle {
             }
         }
         if (ready.isEmpty()) {
-            return finalAnswer(task, value -> results.containsValue(value) || results.containsValue(value + "\n"));
+            return finalAnswer(
+                    task,
+                    value -> results.values().stream().anyMatch(r -> r.strip().equals(value.strip())));
         }
         if (protocol == Protocol.ONE_CALL_PER_TURN) {
             ready = ready.subList(0, 1);

@@ -35,8 +35,16 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Contender.Models models;
 
     public ScenarioRunner(Scenario scenario, ScenarioSettings settings) {
+        this(scenario, settings, null);
+    }
+
+    /**
+     * @param localSearch the real search every {@code search} call runs (its time unscaled: run such a
+     *     scenario with scale 1), or null for the simulated look-ups
+     */
+    ScenarioRunner(Scenario scenario, ScenarioSettings settings, java.util.function.UnaryOperator<String> localSearch) {
         this.scenario = scenario;
-        this.world = new ScenarioWorld(scenario, settings.seed());
+        this.world = new ScenarioWorld(scenario, settings.seed(), localSearch);
         this.settings = settings;
         this.simulator = BedrockSimulator.builder()
                 .script(request -> script.get().apply(request))

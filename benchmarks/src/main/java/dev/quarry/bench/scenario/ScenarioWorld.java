@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -11,7 +12,8 @@ import java.util.zip.CRC32;
 /**
  * The facts of a scenario's world: what each tool call returns and how long it takes, drawn from a generator
  * seeded by (seed, task, tool, resolved argument), so a call costs and returns the same in every contender
- * whatever order it runs in; and each task's expected calls, results and answer.
+ * whatever order it runs in; and each task's expected calls, results and answer. With a local search, the
+ * {@code search} tool is real: its result is what it returns and its time is the time it takes.
  */
 final class ScenarioWorld {
 
@@ -19,10 +21,17 @@ final class ScenarioWorld {
 
     private final Scenario scenario;
     private final long seed;
+    private final UnaryOperator<String> localSearch;
 
     ScenarioWorld(Scenario scenario, long seed) {
+        this(scenario, seed, null);
+    }
+
+    /** @param localSearch the real search for {@code search} calls, or null for simulated ones */
+    ScenarioWorld(Scenario scenario, long seed, UnaryOperator<String> localSearch) {
         this.scenario = scenario;
         this.seed = seed;
+        this.localSearch = localSearch;
     }
 
     Scenario scenario() {
@@ -37,11 +46,17 @@ final class ScenarioWorld {
 
     /** What {@code tool} returns for {@code argument} in this task: a number. */
     String value(Scenario.Task task, String tool, String argument) {
+        if (localSearch != null && tool.equals(ScenarioTools.SEARCH)) {
+            return localSearch.apply(argument);
+        }
         return Integer.toString(100 + random(task, tool, argument).nextInt(99_900));
     }
 
-    /** How long the call takes, in unscaled milliseconds. */
+    /** How long the call takes on top of its work, in unscaled milliseconds: 0 for a real search. */
     double unscaledMillis(Scenario.Task task, String tool, String argument) {
+        if (localSearch != null && tool.equals(ScenarioTools.SEARCH)) {
+            return 0;
+        }
         SplittableRandom random = random(task, tool, argument);
         random.nextInt(); // the value's draw
         return scenario.tools().get(tool).millis(random.nextGaussian());
@@ -58,19 +73,28 @@ final class ScenarioWorld {
         return new Resolved(arguments, results, answer(task, arguments, results));
     }
 
-    /** The answer from these results: the template filled in, or the read call with the largest result. */
+    /**
+     * The answer from these results: the template filled in, or the read call with the largest result (by
+     * value when every result read is a number, by length otherwise: a pick that needs every result).
+     */
     static String answer(Scenario.Task task, Map<String, String> arguments, Map<String, String> results) {
         Scenario.Ending ending = task.ending();
         if (ending.kind() == Scenario.EndingKind.TEMPLATE) {
             return substitute(ending.answer(), results);
         }
+        boolean numbers = ending.reads().stream().allMatch(id -> isNumber(results.get(id)));
         String best = null;
         for (String id : ending.reads()) {
-            if (best == null || number(results.get(id)) > number(results.get(best))) {
+            if (best == null || size(results.get(id), numbers) > size(results.get(best), numbers)) {
                 best = id;
             }
         }
-        return "Answer: " + arguments.get(best) + " (" + results.get(best).strip() + ")";
+        String result = results.get(best).strip();
+        return "Answer: " + arguments.get(best) + " (" + (numbers ? result : result.length() + " characters") + ")";
+    }
+
+    private static double size(String result, boolean numbers) {
+        return numbers ? Double.parseDouble(result.strip()) : result.strip().length();
     }
 
     /** {@code text} with every {@code $id} replaced by that call's result. */
@@ -84,11 +108,12 @@ final class ScenarioWorld {
         return matcher.appendTail(out).toString();
     }
 
-    private static double number(String text) {
+    private static boolean isNumber(String text) {
         try {
-            return Double.parseDouble(text.strip());
-        } catch (NumberFormatException | NullPointerException e) {
-            return Double.NEGATIVE_INFINITY;
+            Double.parseDouble(text.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -18,11 +18,22 @@ import java.util.function.Function;
  *       answer naming the last result.
  *   <li>{@code fanout}: 8 to 12 independent look-ups (by the task id's hash), then a reading join.
  * </ul>
+ *
+ * <p>{@link #cranfieldSearch} is the one shape made from Cranfield's queries, for real look-ups.
  */
 public final class Shapes {
 
-    /** The names {@link #named} knows. */
-    public static final List<String> NAMES = List.of("parallelqa", "parallelqa-reading", "chain", "fanout");
+    /** The shape whose look-ups are Quarry's real search over Cranfield ({@link #cranfieldSearch}). */
+    public static final String CRANFIELD_SEARCH = "cranfield-search";
+
+    /** The names {@link #named} knows, and {@link #CRANFIELD_SEARCH}. */
+    public static final List<String> NAMES =
+            List.of("parallelqa", "parallelqa-reading", "chain", "fanout", CRANFIELD_SEARCH);
+
+    /** Tasks in the {@link #CRANFIELD_SEARCH} shape, and look-ups per task. */
+    static final int CRANFIELD_TASKS = 40;
+
+    static final int CRANFIELD_LOOK_UPS = 3;
 
     private Shapes() {}
 
@@ -72,10 +83,41 @@ public final class Shapes {
                             List<Scenario.Call> calls = lookUps(t, width);
                             return new Scenario.Task(t.id(), t.question(), calls, reading(calls));
                         });
+            case CRANFIELD_SEARCH ->
+                throw new IllegalArgumentException(
+                        CRANFIELD_SEARCH + " is built from Cranfield's queries: use cranfieldSearch");
             default ->
                 throw new IllegalArgumentException(
                         "unknown shape " + name + "; use one of " + NAMES + " or --scenario FILE");
         };
+    }
+
+    /**
+     * {@value #CRANFIELD_TASKS} tasks of {@value #CRANFIELD_LOOK_UPS} independent look-ups each, the Cranfield
+     * queries in file order, then a reading join (the look-up with the most text): for a run whose
+     * {@code search} is Quarry's real search tool over the Cranfield index ({@link LocalSearch}).
+     */
+    public static Scenario cranfieldSearch(List<String> queries) {
+        if (queries.size() < CRANFIELD_TASKS * CRANFIELD_LOOK_UPS) {
+            throw new IllegalArgumentException(
+                    "need " + CRANFIELD_TASKS * CRANFIELD_LOOK_UPS + " queries, got " + queries.size());
+        }
+        List<Scenario.Task> tasks = new ArrayList<>();
+        for (int t = 0; t < CRANFIELD_TASKS; t++) {
+            List<Scenario.Call> calls = new ArrayList<>();
+            StringBuilder question = new StringBuilder("Which of these has the most written about it?");
+            for (int i = 1; i <= CRANFIELD_LOOK_UPS; i++) {
+                String query = queries.get(t * CRANFIELD_LOOK_UPS + i - 1).strip();
+                calls.add(new Scenario.Call("s" + i, ScenarioTools.SEARCH, query));
+                question.append(" (").append(i).append(") ").append(query);
+            }
+            tasks.add(new Scenario.Task("c" + (t + 1), question.toString(), calls, reading(calls)));
+        }
+        return new Scenario(
+                CRANFIELD_SEARCH,
+                "3 look-ups by Quarry's real search tool over the Cranfield index, then a model turn that reads them",
+                Scenario.defaultTools(),
+                tasks);
     }
 
     private static Scenario build(

@@ -112,6 +112,45 @@ class ScenarioHarnessTest {
     }
 
     @Test
+    void withLocalSearchTheLookUpsAreQuarrysRealSearchToolAndEveryContenderReadsItsResults() throws Exception {
+        List<dev.quarry.index.Document> documents = List.of(
+                new dev.quarry.index.Document(
+                        "wings", "Swept wings delay the onset of shock waves.", "Wings", "", java.util.Map.of()),
+                new dev.quarry.index.Document(
+                        "boundary",
+                        "The boundary layer on a flat plate thickens downstream; transition to turbulence follows.",
+                        "Boundary layers",
+                        "",
+                        java.util.Map.of()),
+                new dev.quarry.index.Document(
+                        "heat", "Heat transfer at hypersonic speeds.", "Heating", "", java.util.Map.of()));
+        Scenario scenario = Shapes.cranfieldSearch(List.of(java.util.stream.IntStream.range(
+                        0, Shapes.CRANFIELD_TASKS * Shapes.CRANFIELD_LOOK_UPS)
+                .mapToObj(i -> List.of("swept wings", "boundary layer transition", "hypersonic heating")
+                                .get(i % 3) + " " + i)
+                .toArray(String[]::new)));
+        Scenario two = new Scenario(
+                scenario.name(),
+                scenario.description(),
+                scenario.tools(),
+                scenario.tasks().subList(0, 2));
+        var settings = new ScenarioRunner.ScenarioSettings(ScenarioBenchmark.BASELINE, 0.01, 2, 7);
+        try (LocalSearch search = new LocalSearch(documents);
+                ScenarioRunner runner = new ScenarioRunner(two, settings, search)) {
+            assertThat(search.apply("boundary layer")).startsWith("[boundary#0").contains("transition to turbulence");
+            for (Contender contender : List.of(Contender.AISERVICES_CONCURRENT, Contender.QUARRY_GRAPH_STREAMING)) {
+                List<TaskRun> runs = runner.run(contender, 1.0, 0);
+                assertThat(runs).extracting(TaskRun::problem).containsOnlyNulls();
+                assertThat(runs).extracting(TaskRun::toolCalls).containsOnly(Shapes.CRANFIELD_LOOK_UPS);
+            }
+            ScenarioOracle oracle = new ScenarioOracle(new ScenarioWorld(two, 7, search), two.tasks(), 0);
+            assertThat(oracle.expected(two.tasks().getFirst()).answer()).endsWith(" characters)");
+        }
+        assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--shape", "cranfield-search"}))
+                .hasMessageContaining("add --scale 1");
+    }
+
+    @Test
     void aMalformedScenarioIsRefusedWithWhatIsWrong(@TempDir Path folder) throws Exception {
         Path file = folder.resolve("bad.json");
         Files.writeString(file, """
