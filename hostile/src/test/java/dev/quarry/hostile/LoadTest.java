@@ -2,6 +2,11 @@ package dev.quarry.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.testkit.BedrockSimulator;
@@ -18,12 +23,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
  * 1,000 agent runs at once in one JVM, on virtual threads, against the simulated Bedrock: every first reply
  * thinks for 15 s, so all runs wait in a model call together; the heap is measured once the last request has
- * arrived, then every run must finish with the right answer. The heap figures are reported, not asserted.
+ * arrived, then every run must finish with the right answer. A control does the same with 1,000 bare model
+ * calls (the same SDK client and simulator, no agent), so the difference is what an idle agent run itself
+ * holds. The heap figures are reported, not asserted.
  */
 class LoadTest {
 
@@ -31,12 +40,63 @@ class LoadTest {
 
     @Test
     void aThousandConcurrentRunsAllFinishRight() throws Exception {
-        CountDownLatch allWaiting = new CountDownLatch(RUNS);
         List<AgentResult> results = new ArrayList<>();
-        long baseline;
-        long withIdleRuns;
-        long peak;
-        try (BedrockSimulator simulator = BedrockSimulator.builder()
+        Heap heap;
+        try (Held held = new Held()) {
+            Agent agent = Agent.builder()
+                    .model(held.model)
+                    .toolsFrom(new Simulated.Lookup())
+                    .build();
+            agent.run(Simulated.task(-1)); // warm up classes and connections outside the measurement
+            heap = held.measure(run -> agent.run(Simulated.task(run)), results::add);
+        }
+        for (int n = 0; n < RUNS; n++) {
+            assertThat(results.get(n).answer()).isEqualTo(Simulated.answer(n));
+        }
+        heap.report("concurrent runs", "per idle run, HTTP connection included");
+    }
+
+    @Test
+    void theSameHeldCallsWithoutAnAgentGiveTheHarnessShareOfTheFigure() throws Exception {
+        List<ChatResponse> responses = new ArrayList<>();
+        Heap heap;
+        try (Held held = new Held()) {
+            held.model.chat(request(-1));
+            heap = held.measure(run -> held.model.chat(request(run)), responses::add);
+        }
+        for (ChatResponse response : responses) {
+            assertThat(response.aiMessage().toolExecutionRequests()).hasSize(2);
+        }
+        heap.report("bare model calls (no agent)", "per held call: SDK client, connection and simulator");
+    }
+
+    private static ChatRequest request(int run) {
+        return ChatRequest.builder()
+                .messages(UserMessage.from(Simulated.task(run)))
+                .toolSpecifications(ToolSpecifications.toolSpecificationsFrom(new Simulated.Lookup()))
+                .build();
+    }
+
+    /** Heap in use before the calls, with all of them waiting, and at the peak. */
+    record Heap(long baseline, long waiting, long peak) {
+        void report(String what, String perCall) {
+            System.out.printf(
+                    "load: %d %s; heap baseline %.1f MiB, with every call waiting on the model %.1f MiB"
+                            + " (%.1f KiB %s), peak %.1f MiB%n",
+                    RUNS,
+                    what,
+                    baseline / 1048576.0,
+                    waiting / 1048576.0,
+                    (waiting - baseline) / 1024.0 / RUNS,
+                    perCall,
+                    peak / 1048576.0);
+        }
+    }
+
+    /** A simulator whose first reply to each run thinks for 15 s, and a Claude model on it. */
+    static final class Held implements AutoCloseable {
+        private final CountDownLatch allWaiting = new CountDownLatch(RUNS);
+        private final BedrockSimulator simulator = BedrockSimulator.builder()
                 .script(request -> {
                     Turn turn = Simulated.sumOfTwoLookups(request);
                     if (Simulated.assistantTurns(request) == 0 && Simulated.runOf(request) >= 0) {
@@ -47,44 +107,39 @@ class LoadTest {
                 })
                 .latency(new LatencyProfile(Duration.ofMillis(20), Duration.ZERO, 2_000))
                 .serverThreads(RUNS + 100)
-                .start()) {
-            Agent agent = Agent.builder()
-                    .model(Simulated.claude(simulator, RUNS + 100).chatModel())
-                    .toolsFrom(new Simulated.Lookup())
-                    .build();
-            agent.run(Simulated.task(-1)); // warm up classes and connections outside the measurement
-            baseline = usedHeapAfterGc();
+                .start();
+        final ChatModel model = Simulated.claude(simulator, RUNS + 100).chatModel();
+
+        /** Starts {@link #RUNS} calls on virtual threads, measures once all wait, then collects them in order. */
+        <T> Heap measure(IntFunction<T> call, Consumer<T> collect) throws Exception {
+            long baseline = usedHeapAfterGc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-            List<Future<AgentResult>> futures = new ArrayList<>();
+            long waiting;
+            List<Future<T>> futures = new ArrayList<>();
             try (ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int n = 0; n < RUNS; n++) {
                     int run = n;
-                    futures.add(runs.submit(() -> agent.run(Simulated.task(run))));
+                    futures.add(runs.submit(() -> call.apply(run)));
                 }
                 assertThat(allWaiting.await(2, TimeUnit.MINUTES))
-                        .as("all runs reached the model")
+                        .as("all calls reached the model")
                         .isTrue();
-                withIdleRuns = usedHeapAfterGc();
-                for (Future<AgentResult> future : futures) {
-                    results.add(future.get());
+                waiting = usedHeapAfterGc();
+                for (Future<T> future : futures) {
+                    collect.accept(future.get());
                 }
             }
-            peak = ManagementFactory.getMemoryPoolMXBeans().stream()
+            long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(pool -> pool.getType() == MemoryType.HEAP)
                     .mapToLong(pool -> pool.getPeakUsage().getUsed())
                     .sum();
+            return new Heap(baseline, waiting, peak);
         }
-        for (int n = 0; n < RUNS; n++) {
-            assertThat(results.get(n).answer()).isEqualTo(Simulated.answer(n));
+
+        @Override
+        public void close() {
+            simulator.close();
         }
-        System.out.printf(
-                "load: %d concurrent runs; heap baseline %.1f MiB, with every run waiting on the model %.1f MiB"
-                        + " (%.1f KiB per idle run, HTTP connection included), peak %.1f MiB%n",
-                RUNS,
-                baseline / 1048576.0,
-                withIdleRuns / 1048576.0,
-                (withIdleRuns - baseline) / 1024.0 / RUNS,
-                peak / 1048576.0);
     }
 
     private static long usedHeapAfterGc() {
