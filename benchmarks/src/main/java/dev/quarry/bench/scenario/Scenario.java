@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
 public record Scenario(String name, String description, Map<String, ToolLatency> tools, List<Task> tasks) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-    private static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z0-9_-]+)");
+    /** A reference to a call's result in an argument or answer: {@code $<call id>}. */
+    static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z0-9_-]+)");
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
@@ -110,14 +112,7 @@ public record Scenario(String name, String description, Map<String, ToolLatency>
 
         /** The ids of the calls whose results the argument uses, in order of first use. */
         public List<String> references() {
-            List<String> references = new ArrayList<>();
-            Matcher matcher = REFERENCE.matcher(argument);
-            while (matcher.find()) {
-                if (!references.contains(matcher.group(1))) {
-                    references.add(matcher.group(1));
-                }
-            }
-            return references;
+            return Scenario.references(argument);
         }
     }
 
@@ -203,9 +198,7 @@ public record Scenario(String name, String description, Map<String, ToolLatency>
                     throw new IllegalArgumentException("task " + id + ": two calls are named " + call.id());
                 }
             }
-            List<String> used = ending.kind() == EndingKind.READING
-                    ? ending.reads()
-                    : new Call("answer", ScenarioTools.SEARCH, ending.answer()).references();
+            List<String> used = ending.kind() == EndingKind.READING ? ending.reads() : references(ending.answer());
             for (String reference : used) {
                 if (!earlier.contains(reference)) {
                     throw new IllegalArgumentException(
@@ -237,6 +230,18 @@ public record Scenario(String name, String description, Map<String, ToolLatency>
             }
             return deepest;
         }
+    }
+
+    /** The ids {@code text} refers to as {@code $<id>}, in order of first use. */
+    static List<String> references(String text) {
+        List<String> references = new ArrayList<>();
+        Matcher matcher = REFERENCE.matcher(text);
+        while (matcher.find()) {
+            if (!references.contains(matcher.group(1))) {
+                references.add(matcher.group(1));
+            }
+        }
+        return references;
     }
 
     /** Reads a scenario file (JSON, snake_case keys); a malformed file is refused with what is wrong. */

@@ -45,7 +45,7 @@ public final class ScenarioOracle {
     }
 
     private final Map<String, Scenario.Task> byQuestion = new LinkedHashMap<>();
-    private final Map<Scenario.Task, ScenarioWorld.Resolved> resolved = new HashMap<>();
+    private final ScenarioWorld world;
     private final int thinkingTokens;
 
     /**
@@ -56,8 +56,8 @@ public final class ScenarioOracle {
     public ScenarioOracle(ScenarioWorld world, List<Scenario.Task> tasks, int thinkingTokens) {
         for (Scenario.Task task : tasks) {
             byQuestion.put(task.question().strip(), task);
-            resolved.put(task, world.resolve(task));
         }
+        this.world = world;
         this.thinkingTokens = thinkingTokens;
     }
 
@@ -68,7 +68,7 @@ public final class ScenarioOracle {
 
     /** The task's expected calls, their results and its answer: the same for every contender. */
     public ScenarioWorld.Resolved expected(Scenario.Task task) {
-        return resolved.get(task);
+        return world.resolve(task);
     }
 
     /** Tokens of a text: four characters a token, rounded up. */

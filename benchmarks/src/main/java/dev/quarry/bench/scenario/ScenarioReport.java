@@ -65,13 +65,12 @@ public final class ScenarioReport {
      * work allows reaches the caller; empty if not run.
      */
     public Optional<Double> efficiency(Contender contender, double speed, int thinking) {
-        Optional<PointSummary> slow = at(contender, speed, thinking);
-        Optional<PointSummary> fast = at(contender, speed * 2, thinking);
-        return slow.isPresent() && fast.isPresent()
-                ? Optional.of(slow.get().medianWall()
-                        / fast.get().medianWall()
-                        / (slow.get().medianCriticalPath() / fast.get().medianCriticalPath()))
-                : Optional.empty();
+        return passThrough(contender, speed, thinking)
+                .map(x -> x
+                        / (at(contender, speed, thinking).orElseThrow().medianCriticalPath()
+                                / at(contender, speed * 2, thinking)
+                                        .orElseThrow()
+                                        .medianCriticalPath()));
     }
 
     /**

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -17,11 +17,10 @@ import java.util.zip.CRC32;
  */
 final class ScenarioWorld {
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z0-9_-]+)");
-
     private final Scenario scenario;
     private final long seed;
     private final UnaryOperator<String> localSearch;
+    private final Map<Scenario.Task, Resolved> resolved = new ConcurrentHashMap<>();
 
     ScenarioWorld(Scenario scenario, long seed) {
         this(scenario, seed, null);
@@ -62,7 +61,12 @@ final class ScenarioWorld {
         return scenario.tools().get(tool).millis(random.nextGaussian());
     }
 
+    /** The task worked out, once per world: with a local search, resolving runs the real searches. */
     Resolved resolve(Scenario.Task task) {
+        return resolved.computeIfAbsent(task, this::work);
+    }
+
+    private Resolved work(Scenario.Task task) {
         Map<String, String> arguments = new LinkedHashMap<>();
         Map<String, String> results = new LinkedHashMap<>();
         for (Scenario.Call call : task.calls()) {
@@ -99,7 +103,7 @@ final class ScenarioWorld {
 
     /** {@code text} with every {@code $id} replaced by that call's result. */
     static String substitute(String text, Map<String, String> results) {
-        Matcher matcher = REFERENCE.matcher(text);
+        Matcher matcher = Scenario.REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String result = results.get(matcher.group(1));
