@@ -50,6 +50,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     private final ModelChain models;
     private final StepScheduler.Run steps;
     private final RunPrefetch prefetch;
+    private final CompletableFuture<StepResult> prefetched;
     private final AtomicInteger modelCalls = new AtomicInteger();
     private final RunSteps record;
     private final RunEvents events;
@@ -90,7 +91,9 @@ final class AgentRun implements PlanningContext, AutoCloseable {
                         journal == null ? StepJournal.NONE : journal);
         if (prefetch != null) {
             record.uniqueId(prefetch.step().id());
-            record.remember(steps.submit(prefetch.step()));
+            this.prefetched = record.remember(steps.submit(prefetch.step()));
+        } else {
+            this.prefetched = null;
         }
         this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, journal, prefetch, events);
     }
@@ -205,6 +208,11 @@ final class AgentRun implements PlanningContext, AutoCloseable {
             trace.firstAnswerToken(firstText.getOrDefault(answering, trace.now()));
         }
         trace.finish();
+        if (prefetch != null && prefetch.wasOffered()) {
+            // the scheduler tells listeners (the offer) before it completes the step's future: the result
+            // is known, so this waits only for that hand-off, and the run's steps include what was offered
+            prefetched.join();
+        }
         List<StepResult> results = record.finished();
         List<Citation> citations = RunSteps.citations(
                 results,

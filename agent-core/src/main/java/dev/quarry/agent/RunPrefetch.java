@@ -72,13 +72,18 @@ final class RunPrefetch implements ModelInterceptor, StepListener {
         return request.toBuilder().messages(messages).build();
     }
 
+    /** Whether a model call was given the result. */
+    boolean wasOffered() {
+        return offered != null;
+    }
+
     boolean isStep(String stepId) {
         return STEP_ID.equals(stepId);
     }
 
     /** Whether the answer rests on this citation of the prefetch: it was offered and the answer names it. */
     boolean usedBy(String answer, Citation citation) {
-        return offered != null
+        return wasOffered()
                 && !answer.isEmpty()
                 && (answer.contains(citation.label()) || answer.contains(citation.documentId()));
     }
