@@ -69,8 +69,9 @@ class GraphPlannerTest {
 
         assertThat(result.answer()).isEqualTo("The sum is [sum 2 3].");
         assertThat(model.requests()).hasSize(1);
+        assertThat(GraphPlanner.isPlanRequest(model.requests().getFirst())).isTrue();
         assertThat(system(model.requests().getFirst()))
-                .startsWith(GraphPlanner.PLAN_HEADER)
+                .startsWith(GraphPlanner.AGENT_HEADER)
                 .contains("lookup");
         assertThat(result.steps()).extracting(StepResult::stepId).containsExactly("p1-1", "p1-2", "p1-3");
         assertThat(result.trace().criticalPathSpans()).extracting(s -> s.id()).contains("model-1", "p1-3");
@@ -79,10 +80,9 @@ class GraphPlannerTest {
     @Test
     void withoutAnAnswerLineTheJoinerAnswersOrAsksForANewPlan() {
         ScriptedChatModel model = ScriptedChatModel.replying(request -> {
-            String system = system(request);
-            if (system.startsWith(GraphPlanner.PLAN_HEADER)) {
+            if (GraphPlanner.isPlanRequest(request)) {
                 return AiMessage.from(
-                        request.messages().size() <= 2
+                        request.messages().size() <= 3
                                 ? "{\"id\": 1, \"tool\": \"echo\", \"args\": {\"q\": \"first\"}}"
                                 : "{\"id\": 2, \"tool\": \"echo\", \"args\": {\"q\": \"second after $1\"}}");
             }
@@ -104,9 +104,34 @@ class GraphPlannerTest {
     }
 
     @Test
+    void planAndJoinRequestsStartWithTheSameSystemMessageHoldingTheAgentsPromptAndTools() {
+        ScriptedChatModel model = ScriptedChatModel.replying(request -> AiMessage.from(
+                GraphPlanner.isPlanRequest(request)
+                        ? "{\"id\": 1, \"tool\": \"echo\", \"args\": {\"q\": \"x\"}}"
+                        : "joined"));
+        AgentResult result = Agent.builder()
+                .model(model)
+                .planner(Planner.graph())
+                .systemPrompt("Answer in French.")
+                .tool(echo("echo"))
+                .build()
+                .run("share a prefix");
+
+        assertThat(result.answer()).isEqualTo("joined");
+        ChatRequest plan = model.requests().get(0);
+        ChatRequest join = model.requests().get(1);
+        assertThat(GraphPlanner.isPlanRequest(plan)).isTrue();
+        assertThat(GraphPlanner.isJoinRequest(join)).isTrue();
+        assertThat(GraphPlanner.isJoinRequest(plan) || GraphPlanner.isPlanRequest(join))
+                .isFalse();
+        assertThat(join.messages().getFirst()).isEqualTo(plan.messages().getFirst());
+        assertThat(system(join)).startsWith(GraphPlanner.AGENT_HEADER).contains("Answer in French.", "- echo:");
+    }
+
+    @Test
     void modelRoutingSendsThePlanToAnotherModelAndKeepsTheJoinOnTheMainOne() {
         ScriptedChatModel model = ScriptedChatModel.replying(request -> AiMessage.from(
-                system(request).startsWith(GraphPlanner.PLAN_HEADER)
+                GraphPlanner.isPlanRequest(request)
                         ? "{\"id\": 1, \"tool\": \"echo\", \"args\": {\"q\": \"x\"}}"
                         : "read " + lastUser(request).contains("echo:x")));
         AgentResult result = Agent.builder()
@@ -118,7 +143,7 @@ class GraphPlannerTest {
                 .run("route me");
         assertThat(result.answer()).isEqualTo("read true");
         assertThat(model.requests())
-                .extracting(r -> system(r).startsWith(GraphPlanner.PLAN_HEADER), r -> r.modelName())
+                .extracting(r -> GraphPlanner.isPlanRequest(r), r -> r.modelName())
                 .containsExactly(tuple(true, "fast-model"), tuple(false, null));
         assertThatThrownBy(() -> ModelRouting.byPurpose(java.util.Map.of("plan", " ")))
                 .isInstanceOf(ConfigurationException.class)
@@ -206,6 +231,6 @@ class GraphPlannerTest {
                 .build()
                 .run("repeat it");
         assertThat(result.answer()).isEqualTo("a short answer from the joiner");
-        assertThat(system(model.requests().get(1))).startsWith(GraphPlanner.JOIN_HEADER);
+        assertThat(GraphPlanner.isJoinRequest(model.requests().get(1))).isTrue();
     }
 }

@@ -76,13 +76,12 @@ public final class OfflineModel implements ChatModel {
         String system = request.messages().stream()
                 .filter(m -> m instanceof SystemMessage)
                 .map(m -> ((SystemMessage) m).text())
-                .findFirst()
-                .orElse("");
+                .collect(Collectors.joining("\n"));
         String lastUser = lastUserText(request.messages());
-        if (system.startsWith(GraphPlanner.PLAN_HEADER)) {
+        if (GraphPlanner.isPlanRequest(request)) {
             return AiMessage.from(plan(lastUser, system));
         }
-        if (system.startsWith(GraphPlanner.JOIN_HEADER)) {
+        if (GraphPlanner.isJoinRequest(request)) {
             String task = lastUser.lines().findFirst().orElse("").replaceFirst("^Task: ", "");
             return AiMessage.from(answer(task, joinEvidence(lastUser)));
         }

@@ -44,6 +44,9 @@ import software.amazon.eventstream.Message;
  *       streaming replies dribble their event-stream bytes over that time.
  *   <li>{@link dev.quarry.testkit.Fault}s are injected by script (the next requests) or by seeded rate.
  *   <li>Every request is captured as the SDK sent it.
+ *   <li>Prompt caching as Bedrock documents it ({@code cachePoint} blocks; see {@link PromptCache}): tokens
+ *       read from the cache take no prompt-processing time ({@link LatencyProfile#firstTokenPerInputToken}),
+ *       and usage reports them apart.
  * </ul>
  *
  * <p>Point a client at {@link #endpoint()} with any region and static dummy credentials.
@@ -61,6 +64,7 @@ public final class BedrockSimulator implements AutoCloseable {
     private final Deque<dev.quarry.testkit.Fault> scriptedFaults = new ArrayDeque<>();
     private final Random random;
     private final List<CapturedRequest> requests = new ArrayList<>();
+    private final PromptCache promptCache;
 
     private BedrockSimulator(Builder builder) {
         this.script = builder.script;
@@ -68,6 +72,7 @@ public final class BedrockSimulator implements AutoCloseable {
         this.faultRates = new EnumMap<>(builder.faultRates);
         this.scriptedFaults.addAll(builder.scriptedFaults);
         this.random = new Random(builder.seed);
+        this.promptCache = new PromptCache(builder.promptCacheMinimumTokens);
         this.server = new WireMockServer(wireMockConfig()
                 .dynamicPort()
                 .bindAddress("127.0.0.1")
@@ -115,6 +120,11 @@ public final class BedrockSimulator implements AutoCloseable {
         modelLatencies.put(Objects.requireNonNull(modelId), Objects.requireNonNull(modelLatency));
     }
 
+    /** Forgets every cached prompt prefix: the next requests find the cache empty. */
+    public void clearPromptCache() {
+        promptCache.clear();
+    }
+
     /** Answers the next requests with these faults, in order, before any scripted turn or rate. */
     public synchronized void injectFaults(dev.quarry.testkit.Fault... faults) {
         scriptedFaults.addAll(List.of(faults));
@@ -145,7 +155,15 @@ public final class BedrockSimulator implements AutoCloseable {
         int inputTokens = inputTokens(body);
         int outputTokens = turn == null ? 0 : turn.outputTokens();
         LatencyProfile profile = modelLatencies.getOrDefault(modelId, this.latency);
-        Timing timing = turn == null ? new Timing(0, 0) : Timing.of(profile, inputTokens, turn, streaming);
+        PromptCache.Outcome cache = turn == null
+                ? PromptCache.Outcome.NONE
+                : promptCache.serve(
+                        modelId,
+                        body,
+                        receivedNanos,
+                        receivedNanos + profile.timeToFirstToken(inputTokens).toNanos());
+        int processed = Math.max(0, inputTokens - cache.readTokens());
+        Timing timing = turn == null ? new Timing(0, 0) : Timing.of(profile, processed, turn, streaming);
         requests.add(new CapturedRequest(
                 modelId,
                 streaming,
@@ -154,11 +172,22 @@ public final class BedrockSimulator implements AutoCloseable {
                 receivedNanos,
                 inputTokens,
                 outputTokens,
-                Duration.ofMillis(timing.total())));
-        return new Decision(fault, turn, timing, inputTokens);
+                Duration.ofMillis(timing.total()),
+                cache.readTokens(),
+                cache.writeTokens()));
+        return new Decision(
+                fault,
+                turn,
+                timing,
+                new Turn.Usage(
+                        Math.max(0, inputTokens - cache.readTokens() - cache.writeTokens()),
+                        outputTokens,
+                        cache.readTokens(),
+                        cache.writeTokens()));
     }
 
-    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, Timing timing, int inputTokens) {}
+    /** What to answer; {@code usage} is what the request measured: input tokens net of the cache's. */
+    private record Decision(dev.quarry.testkit.Fault fault, Turn turn, Timing timing, Turn.Usage usage) {}
 
     /**
      * When a reply's bytes go out, in whole milliseconds (what the server can delay by): a blocking reply
@@ -166,6 +195,7 @@ public final class BedrockSimulator implements AutoCloseable {
      * (time to first token plus thinking), then spreads the visible output over {@code visible}.
      */
     private record Timing(long beforeVisible, long visible) {
+        /** @param inputTokens the input tokens the model processes: those not read from the prompt cache */
         static Timing of(LatencyProfile profile, int inputTokens, Turn turn, boolean streaming) {
             if (!streaming) {
                 return new Timing(
@@ -208,19 +238,19 @@ public final class BedrockSimulator implements AutoCloseable {
                 return error(dev.quarry.testkit.Fault.VALIDATION, "request body is not JSON");
             }
             Decision decision = decide(modelId, streaming, body);
-            int inputTokens = decision.inputTokens();
+            Turn.Usage measured = decision.usage();
             if (decision.fault() != null) {
-                return fault(decision.fault(), streaming, inputTokens);
+                return fault(decision.fault(), streaming, measured);
             }
             Turn turn = decision.turn();
             Timing timing = decision.timing();
             if (!streaming) {
-                return converse(turn, inputTokens, timing.total());
+                return converse(turn, measured, timing.total());
             }
-            return stream(turn, inputTokens, timing.beforeVisible(), timing.visible());
+            return stream(turn, measured, timing.beforeVisible(), timing.visible());
         }
 
-        private ResponseDefinition converse(Turn turn, int inputTokens, long millis) {
+        private ResponseDefinition converse(Turn turn, Turn.Usage measured, long millis) {
             ObjectNode response = JSON.createObjectNode();
             ObjectNode message = response.putObject("output").putObject("message");
             message.put("role", "assistant");
@@ -236,7 +266,7 @@ public final class BedrockSimulator implements AutoCloseable {
                 }
             }
             response.put("stopReason", turn.stopReason());
-            response.set("usage", usage(turn, inputTokens));
+            response.set("usage", usage(turn, measured));
             response.putObject("metrics").put("latencyMs", millis);
             return aResponse()
                     .withStatus(200)
@@ -246,8 +276,8 @@ public final class BedrockSimulator implements AutoCloseable {
                     .build();
         }
 
-        private ResponseDefinition stream(Turn turn, int inputTokens, long beforeFirstVisible, long visible) {
-            byte[] bytes = streamBytes(turn, inputTokens, beforeFirstVisible + visible);
+        private ResponseDefinition stream(Turn turn, Turn.Usage measured, long beforeFirstVisible, long visible) {
+            byte[] bytes = streamBytes(turn, measured, beforeFirstVisible + visible);
             // About one chunk per five visible tokens, so streamed tool calls and plan lines arrive in order
             // and spread over the generation time.
             int chunks = Math.max(
@@ -270,7 +300,7 @@ public final class BedrockSimulator implements AutoCloseable {
             return response.build();
         }
 
-        private byte[] streamBytes(Turn turn, int inputTokens, long millis) {
+        private byte[] streamBytes(Turn turn, Turn.Usage measured, long millis) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             write(out, "messageStart", JSON.createObjectNode().put("role", "assistant"));
             int index = 0;
@@ -298,7 +328,7 @@ public final class BedrockSimulator implements AutoCloseable {
             }
             write(out, "messageStop", JSON.createObjectNode().put("stopReason", turn.stopReason()));
             ObjectNode metadata = JSON.createObjectNode();
-            metadata.set("usage", usage(turn, inputTokens));
+            metadata.set("usage", usage(turn, measured));
             metadata.putObject("metrics").put("latencyMs", millis);
             write(out, "metadata", metadata);
             return out.toByteArray();
@@ -324,9 +354,10 @@ public final class BedrockSimulator implements AutoCloseable {
             out.writeBytes(bytes);
         }
 
-        private ObjectNode usage(Turn turn, int inputTokens) {
-            Turn.Usage usage = turn.usage() != null ? turn.usage() : new Turn.Usage(inputTokens, 0, 0, 0);
-            int input = usage.inputTokens() == Turn.Usage.MEASURED ? inputTokens : usage.inputTokens();
+        /** The turn's scripted usage, or what the request measured; input tokens exclude the cache's. */
+        private ObjectNode usage(Turn turn, Turn.Usage measured) {
+            Turn.Usage usage = turn.usage() != null ? turn.usage() : measured;
+            int input = usage.inputTokens() == Turn.Usage.MEASURED ? measured.inputTokens() : usage.inputTokens();
             int output = turn.outputTokens();
             ObjectNode node = JSON.createObjectNode()
                     .put("inputTokens", input)
@@ -341,7 +372,7 @@ public final class BedrockSimulator implements AutoCloseable {
             return node;
         }
 
-        private ResponseDefinition fault(dev.quarry.testkit.Fault fault, boolean streaming, int inputTokens) {
+        private ResponseDefinition fault(dev.quarry.testkit.Fault fault, boolean streaming, Turn.Usage measured) {
             return switch (fault) {
                 case MALFORMED_JSON ->
                     aResponse()
@@ -356,7 +387,7 @@ public final class BedrockSimulator implements AutoCloseable {
                                 .build();
                     }
                     Turn partial = Turn.toolUse("", new Turn.ToolUse("cut", "cut", "{}"));
-                    byte[] bytes = streamBytes(partial, inputTokens, 0);
+                    byte[] bytes = streamBytes(partial, measured, 0);
                     byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length / 3);
                     yield aResponse()
                             .withStatus(200)
@@ -366,7 +397,7 @@ public final class BedrockSimulator implements AutoCloseable {
                 }
                 case STALLED_STREAM -> {
                     byte[] bytes = streaming
-                            ? streamBytes(Turn.text("stalled"), inputTokens, 0)
+                            ? streamBytes(Turn.text("stalled"), measured, 0)
                             : "{\"output\": {\"message\": {\"role\": \"assistant\", \"content\": []}}}"
                                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     yield aResponse()
@@ -411,6 +442,7 @@ public final class BedrockSimulator implements AutoCloseable {
         private final List<dev.quarry.testkit.Fault> scriptedFaults = new ArrayList<>();
         private long seed = 42;
         private int serverThreads = 64;
+        private int promptCacheMinimumTokens = 1_024;
 
         private Builder() {}
 
@@ -462,6 +494,18 @@ public final class BedrockSimulator implements AutoCloseable {
         /** Server threads; raise for many concurrent slow replies. Default 64. */
         public Builder serverThreads(int threads) {
             this.serverThreads = threads;
+            return this;
+        }
+
+        /**
+         * The shortest prefix a cache checkpoint caches, in tokens: 1,024 (Claude Sonnet and Opus models on
+         * Bedrock) unless set; the Bedrock user guide gives 4,096 for Claude Haiku 4.5.
+         */
+        public Builder promptCacheMinimumTokens(int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("promptCacheMinimumTokens must be at least 1, was " + tokens);
+            }
+            this.promptCacheMinimumTokens = tokens;
             return this;
         }
 

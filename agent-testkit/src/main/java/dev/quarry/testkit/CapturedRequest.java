@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param inputTokens input tokens charged for it (see {@link BedrockSimulator#inputTokens})
  * @param outputTokens output tokens of the reply, thinking included; 0 for a fault
  * @param latency how long the reply took by the latency profile (the model's own time, without HTTP)
+ * @param cacheReadTokens input tokens read from the simulated prompt cache (no processing time)
+ * @param cacheWriteTokens input tokens this request wrote to the prompt cache
  */
 public record CapturedRequest(
         String modelId,
@@ -22,7 +24,9 @@ public record CapturedRequest(
         long receivedNanos,
         int inputTokens,
         int outputTokens,
-        java.time.Duration latency) {
+        java.time.Duration latency,
+        int cacheReadTokens,
+        int cacheWriteTokens) {
 
     /** The request's messages array. */
     public JsonNode messages() {

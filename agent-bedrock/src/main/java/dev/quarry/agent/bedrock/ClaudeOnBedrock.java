@@ -50,6 +50,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
     private final Duration timeout;
     private final int maxConnections;
     private final BedrockChatRequestParameters parameters;
+    private final boolean cacheSharedPrefix;
     private final List<SdkAutoCloseable> clients = new CopyOnWriteArrayList<>();
 
     private ClaudeOnBedrock(Builder builder) {
@@ -61,6 +62,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         this.endpointOverride = builder.endpointOverride;
         this.timeout = builder.timeout;
         this.maxConnections = builder.maxConnections;
+        this.cacheSharedPrefix = builder.cacheSharedPrefix;
         BedrockChatRequestParameters.Builder parameters =
                 BedrockChatRequestParameters.builder().maxOutputTokens(builder.maxTokens);
         if (builder.temperature != null) {
@@ -100,13 +102,16 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         }
         BedrockRuntimeClient built = client.build();
         clients.add(built);
-        BedrockChatModel model = BedrockChatModel.builder()
+        ChatModel model = BedrockChatModel.builder()
                 .client(built)
                 .modelId(modelId)
                 .maxRetries(0)
                 .timeout(timeout)
                 .defaultRequestParameters(parameters)
                 .build();
+        if (cacheSharedPrefix) {
+            model = new SharedPrefixCaching.Blocking(model);
+        }
         return new ExplainedErrors.Blocking(model, modelId, region.id());
     }
 
@@ -122,12 +127,15 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         }
         BedrockRuntimeAsyncClient built = client.build();
         clients.add(built);
-        BedrockStreamingChatModel model = BedrockStreamingChatModel.builder()
+        StreamingChatModel model = BedrockStreamingChatModel.builder()
                 .client(built)
                 .modelId(modelId)
                 .timeout(timeout)
                 .defaultRequestParameters(parameters)
                 .build();
+        if (cacheSharedPrefix) {
+            model = new SharedPrefixCaching.Streaming(model);
+        }
         return new ExplainedErrors.Streaming(model, modelId, region.id());
     }
 
@@ -159,6 +167,7 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         private int maxTokens = 4096;
         private Double temperature;
         private BedrockCachePointPlacement promptCaching;
+        private boolean cacheSharedPrefix;
         private BedrockServiceTier serviceTier;
         private BedrockGuardrailConfiguration guardrail;
 
@@ -236,6 +245,19 @@ public final class ClaudeOnBedrock implements AutoCloseable {
          */
         public Builder promptCaching(BedrockCachePointPlacement placement) {
             this.promptCaching = Objects.requireNonNull(placement, "placement");
+            return this;
+        }
+
+        /**
+         * Put a prompt-cache point after the first system message of every request: the part of the prompt
+         * Quarry's planners keep the same for all calls of an agent (its system prompt; with the graph planner
+         * also the tool descriptions, so the join call reads what the plan call wrote). Bedrock caches a prefix
+         * only from 1,024 tokens (Claude Sonnet and Opus; 4,096 for Haiku 4.5), reads it at a tenth of the
+         * input price and writes it at 1.25 times; a shorter prefix is sent as usual and costs nothing extra.
+         * Combines with {@link #promptCaching}, which places its own point.
+         */
+        public Builder cacheSharedPrefix() {
+            this.cacheSharedPrefix = true;
             return this;
         }
 

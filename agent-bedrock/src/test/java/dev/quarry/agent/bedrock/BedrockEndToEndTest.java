@@ -211,6 +211,86 @@ class BedrockEndToEndTest {
         }
     }
 
+    /** A graph-planner agent on Claude with {@code cacheSharedPrefix()}, and a system prompt this long. */
+    private static AgentResult runCachedGraphAgent(BedrockSimulator simulator, int promptChars, boolean streaming) {
+        ClaudeOnBedrock claude = ClaudeOnBedrock.builder()
+                .modelId(MODEL)
+                .region("us-east-1")
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .endpointOverride(simulator.endpoint())
+                .cacheSharedPrefix()
+                .build();
+        Agent.Builder agent = Agent.builder()
+                .model(claude.chatModel())
+                .planner(Planner.graph())
+                .systemPrompt("House rules. " + "Answer briefly and cite. ".repeat(promptChars / 24))
+                .tool(weather());
+        if (streaming) {
+            agent.streamingModel(claude.streamingChatModel());
+        }
+        return agent.build().run("weather in Lyon?");
+    }
+
+    private static BedrockSimulator planThenJoinSimulator(LatencyProfile latency) {
+        return BedrockSimulator.builder()
+                .latency(latency)
+                .script(body -> dev.quarry.testkit.ConverseBodies.systemText(body)
+                                .contains(dev.quarry.agent.plan.GraphPlanner.PLAN_HEADER)
+                        ? Turn.text("{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}")
+                        : Turn.text("Sunny."))
+                .start();
+    }
+
+    @Test
+    void cacheSharedPrefixLetsTheJoinAndLaterRunsReadWhatThePlanWrote() {
+        LatencyProfile prefill = new LatencyProfile(Duration.ZERO, Duration.ofNanos(100_000), 1e9);
+        for (boolean streaming : List.of(false, true)) {
+            try (BedrockSimulator simulator = planThenJoinSimulator(prefill)) {
+                AgentResult first = runCachedGraphAgent(simulator, 8_000, streaming);
+                AgentResult second = runCachedGraphAgent(simulator, 8_000, streaming);
+
+                assertThat(first.answer()).isEqualTo("Sunny.");
+                List<CapturedRequest> requests = simulator.requests();
+                assertThat(requests).hasSize(4);
+                CapturedRequest plan = requests.get(0);
+                CapturedRequest join = requests.get(1);
+                assertThat(plan.body().path("system").get(1).has("cachePoint")).isTrue();
+                assertThat(plan.cacheReadTokens()).isZero();
+                assertThat(plan.cacheWriteTokens()).isGreaterThan(2_000);
+                assertThat(join.cacheReadTokens()).isEqualTo(plan.cacheWriteTokens());
+                assertThat(requests.get(2).cacheReadTokens()).isEqualTo(plan.cacheWriteTokens());
+                // a read takes no prompt processing: the join's time is that of its uncached tokens only
+                assertThat(join.latency())
+                        .isLessThan(prefill.timeToFirstToken(join.inputTokens() - plan.cacheWriteTokens() + 1));
+                assertThat(first.usage().cacheWriteTokens()).isEqualTo(plan.cacheWriteTokens());
+                assertThat(first.usage().cacheReadTokens()).isEqualTo(plan.cacheWriteTokens());
+                assertThat(second.usage().cacheReadTokens()).isEqualTo(2L * plan.cacheWriteTokens());
+                assertThat(second.usage().cacheWriteTokens()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aSharedPrefixUnderTheMinimumIsNotCached() {
+        try (BedrockSimulator simulator = planThenJoinSimulator(LatencyProfile.INSTANT)) {
+            AgentResult result = runCachedGraphAgent(simulator, 400, false);
+            assertThat(result.answer()).isEqualTo("Sunny.");
+            assertThat(simulator
+                            .requests()
+                            .getFirst()
+                            .body()
+                            .path("system")
+                            .get(1)
+                            .has("cachePoint"))
+                    .isTrue();
+            assertThat(simulator.requests())
+                    .extracting(CapturedRequest::cacheReadTokens, CapturedRequest::cacheWriteTokens)
+                    .containsOnly(tuple(0, 0));
+            assertThat(result.usage().cacheReadTokens() + result.usage().cacheWriteTokens())
+                    .isZero();
+        }
+    }
+
     @Test
     void aStalledStreamTimesOutAndIsRetried() {
         try (BedrockSimulator simulator = BedrockSimulator.builder()

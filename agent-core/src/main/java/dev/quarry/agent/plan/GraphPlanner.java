@@ -43,13 +43,22 @@ import java.util.stream.Collectors;
  * dispatched as soon as it is complete, while the model writes the rest of the plan. Invalid plans
  * (unparsable lines, unknown tools, references to missing steps, cycles) are sent back to the model for
  * correction, up to {@code maxPlanAttempts} times.
+ *
+ * <p>Every request starts with the same system message, {@link #sharedInstructions}: the agent's system prompt
+ * and the tool descriptions, identical for every plan and join call of an agent. The instructions for the
+ * call's role (planning or joining) follow in a second system message. A provider's prompt cache can then keep
+ * the shared part from one call to the next (see {@code ClaudeOnBedrock.Builder.cacheSharedPrefix}); a model
+ * or test recognises the role with {@link #isPlanRequest} and {@link #isJoinRequest}.
  */
 public final class GraphPlanner implements Planner {
 
-    /** First line of the planning instructions; lets a model (or a test) recognise a planning request. */
+    /** First line of the system message every plan and join request starts with. */
+    public static final String AGENT_HEADER = "You are a tool-using agent.";
+
+    /** First line of the planning instructions (the second system message of a planning request). */
     public static final String PLAN_HEADER = "You are the planner of a tool-using agent.";
 
-    /** First line of the joining instructions. */
+    /** First line of the joining instructions (the second system message of a join request). */
     public static final String JOIN_HEADER = "You are the joiner of a tool-using agent.";
 
     /**
@@ -139,6 +148,25 @@ public final class GraphPlanner implements Planner {
         }
     }
 
+    /** Whether this request is one of this planner's planning calls. */
+    public static boolean isPlanRequest(ChatRequest request) {
+        return roleInstructions(request).startsWith(PLAN_HEADER);
+    }
+
+    /** Whether this request is one of this planner's join calls. */
+    public static boolean isJoinRequest(ChatRequest request) {
+        return roleInstructions(request).startsWith(JOIN_HEADER);
+    }
+
+    private static String roleInstructions(ChatRequest request) {
+        return request.messages().stream()
+                .filter(m -> m instanceof SystemMessage)
+                .map(m -> ((SystemMessage) m).text())
+                .skip(1)
+                .findFirst()
+                .orElse("");
+    }
+
     private static Optional<String> finish(PlanningContext context, String answer) {
         context.conversation().add(AiMessage.from(answer));
         return Optional.of(answer);
@@ -146,7 +174,8 @@ public final class GraphPlanner implements Planner {
 
     private static ChatRequest planRequest(PlanningContext context, List<ChatMessage> feedback) {
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(planInstructions(context)));
+        messages.add(SystemMessage.from(sharedInstructions(context)));
+        messages.add(SystemMessage.from(PLAN_INSTRUCTIONS));
         context.conversation().stream()
                 .filter(m -> !(m instanceof SystemMessage))
                 .forEach(messages::add);
@@ -154,20 +183,29 @@ public final class GraphPlanner implements Planner {
         return ChatRequest.builder().messages(messages).build();
     }
 
-    static String planInstructions(PlanningContext context) {
-        StringBuilder prompt = new StringBuilder(PLAN_HEADER).append('\n');
+    private static final String PLAN_INSTRUCTIONS = PLAN_HEADER + "\n" + """
+            Reply with a plan only: one JSON object per line, no other text.
+            A step: {"id": <number>, "tool": "<tool name>", "args": {<arguments>}}
+            Steps run in parallel. To use an earlier step's result, write "$<id>" inside a string argument; \
+            the step then waits for that result. Make independent look-ups separate steps.
+            Optional last line: {"answer": "<final answer, may use $<id>>"} when the answer follows \
+            directly from the results; leave it out to see the results before answering.
+            """;
+
+    private static final String JOIN_INSTRUCTIONS = JOIN_HEADER + "\n"
+            + "Answer the task from the step results in the last message. If they are not enough, reply with one"
+            + " line: " + REPLAN + " <what is missing>.";
+
+    /**
+     * The first system message of every request: {@link #AGENT_HEADER}, the agent's system prompt and the
+     * tools. It depends only on the agent's configuration, so it is the same for all of an agent's calls.
+     */
+    static String sharedInstructions(PlanningContext context) {
+        StringBuilder prompt = new StringBuilder(AGENT_HEADER).append('\n');
         if (!context.systemPrompt().isBlank()) {
             prompt.append(context.systemPrompt().strip()).append('\n');
         }
-        prompt.append("""
-                Reply with a plan only: one JSON object per line, no other text.
-                A step: {"id": <number>, "tool": "<tool name>", "args": {<arguments>}}
-                Steps run in parallel. To use an earlier step's result, write "$<id>" inside a string argument; \
-                the step then waits for that result. Make independent look-ups separate steps.
-                Optional last line: {"answer": "<final answer, may use $<id>>"} when the answer follows \
-                directly from the results; leave it out to see the results before answering.
-                Tools:
-                """);
+        prompt.append("Tools:\n");
         for (ToolSpecification tool : context.tools().specifications()) {
             prompt.append("- ")
                     .append(tool.name())
@@ -190,12 +228,12 @@ public final class GraphPlanner implements Planner {
     }
 
     private static ChatRequest joinRequest(PlanningContext context, PlanExecution plan, List<StepResult> results) {
-        String instructions = JOIN_HEADER + "\n"
-                + "Answer the task from the step results below. If they are not enough, reply with one line: "
-                + REPLAN + " <what is missing>.";
         String input = "Task: " + context.task() + "\n" + describeResults(plan, results);
         return ChatRequest.builder()
-                .messages(SystemMessage.from(instructions), UserMessage.from(input))
+                .messages(
+                        SystemMessage.from(sharedInstructions(context)),
+                        SystemMessage.from(JOIN_INSTRUCTIONS),
+                        UserMessage.from(input))
                 .build();
     }
 

@@ -113,10 +113,10 @@ public final class ScenarioOracle {
     private Turn reply(Protocol protocol, JsonNode request) {
         Scenario.Task task = taskOf(request);
         String system = ConverseBodies.systemText(request);
-        if (system.startsWith(GraphPlanner.PLAN_HEADER)) {
+        if (system.contains(GraphPlanner.PLAN_HEADER)) {
             return plan(task);
         }
-        if (system.startsWith(GraphPlanner.JOIN_HEADER)) {
+        if (system.contains(GraphPlanner.JOIN_HEADER)) {
             String joinInput = ConverseBodies.firstUserText(request);
             return finalAnswer(task, result -> joinInput.contains(result.strip()));
         }
