@@ -22,8 +22,8 @@ public enum Contender {
      */
     AISERVICES_SEQUENTIAL("a", "ReAct, one call per turn (AiServices)", ScenarioOracle.Protocol.ONE_CALL_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return aiServices(models, tools, false, question);
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return aiServices(models.chat(), tools, false, question, systemPrompt);
         }
     },
     /**
@@ -35,8 +35,8 @@ public enum Contender {
             "AiServices defaults, parallel tool use, run sequentially",
             ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return aiServices(models, tools, false, question);
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return aiServices(models.chat(), tools, false, question, systemPrompt);
         }
     },
     /** (b) {@code AiServices} with {@code executeToolsConcurrently()} and parallel tool use. */
@@ -45,31 +45,46 @@ public enum Contender {
             "AiServices, parallel tool use, executeToolsConcurrently",
             ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return aiServices(models, tools, true, question);
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return aiServices(models.chat(), tools, true, question, systemPrompt);
+        }
+    },
+    /**
+     * (b2) (b) with Bedrock prompt caching as langchain4j offers it, a cache point after the system prompt
+     * ({@code BedrockCachePointPlacement.AFTER_SYSTEM}): the control that shows what caching alone gives
+     * the baseline, so (h)'s lead is not read as caching's.
+     */
+    AISERVICES_CONCURRENT_CACHED(
+            "b2",
+            "AiServices, parallel tool use, executeToolsConcurrently, cache after system",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return aiServices(models.chatCachingSystem(), tools, true, question, systemPrompt);
         }
     },
     /** (c) Quarry's default configuration: native parallel tool use ({@code Planner.toolUse()}), blocking model. */
     QUARRY_TOOL_USE("c", "Quarry default (ToolUsePlanner)", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.of(
-                    quarry(models, tools, Planner.toolUse(), false, false).run(question));
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return Answer.of(quarry(models, tools, Planner.toolUse(), false, false, systemPrompt)
+                    .run(question));
         }
     },
     /** (d) Quarry with an up-front dependency-graph plan. */
     QUARRY_GRAPH("d", "Quarry GraphPlanner", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.of(
-                    quarry(models, tools, Planner.graph(), false, false).run(question));
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return Answer.of(quarry(models, tools, Planner.graph(), false, false, systemPrompt)
+                    .run(question));
         }
     },
     /** (e) (d) with a streaming model: each plan line runs as soon as it is written. */
     QUARRY_GRAPH_STREAMING("e", "Quarry GraphPlanner + streaming", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.of(quarry(models, tools, Planner.graph(), true, false).run(question));
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return Answer.of(quarry(models, tools, Planner.graph(), true, false, systemPrompt)
+                    .run(question));
         }
     },
     /**
@@ -79,8 +94,9 @@ public enum Contender {
     QUARRY_GRAPH_STREAMING_PREFETCH(
             "f", "Quarry GraphPlanner + streaming + prefetch", ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            return Answer.of(quarry(models, tools, Planner.graph(), true, true).run(question));
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return Answer.of(quarry(models, tools, Planner.graph(), true, true, systemPrompt)
+                    .run(question));
         }
     },
     /**
@@ -93,9 +109,31 @@ public enum Contender {
             "Quarry GraphPlanner + streaming, plans on a fast model",
             ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
-        Answer answer(Models models, ScenarioTools tools, String question) {
-            Agent agent = quarryBuilder(models, tools, Planner.graph(), true, false)
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            Agent agent = quarryBuilder(models, tools, Planner.graph(), true, false, systemPrompt)
                     .modelInterceptor(ModelRouting.plansTo(FAST_PLANNER_MODEL_ID))
+                    .build();
+            return Answer.of(agent.run(question));
+        }
+    },
+    /**
+     * (h) (e) on Claude with {@code ClaudeOnBedrock.cacheSharedPrefix()}: a cache point after the first
+     * system message, which the plan and the join share (the system prompt and the tools), so the join and
+     * every later task read it from Bedrock's prompt cache. Cost: cache writes are billed at 1.25 times the
+     * input price (reads at 0.1), and a prefix under 1,024 tokens is not cached at all.
+     */
+    QUARRY_GRAPH_STREAMING_CACHED(
+            "h",
+            "Quarry GraphPlanner + streaming, shared prefix cached",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            Agent agent = Agent.builder()
+                    .model(models.chatCachingSharedPrefix())
+                    .streamingModel(models.streamingCachingSharedPrefix())
+                    .planner(Planner.graph())
+                    .systemPrompt(systemPrompt)
+                    .toolsFrom(tools)
                     .build();
             return Answer.of(agent.run(question));
         }
@@ -114,7 +152,7 @@ public enum Contender {
         this.protocol = protocol;
     }
 
-    /** The letter the issues and the report use: a, a2, b to f. */
+    /** The letter the issues and the report use: a, a2, b, b2, c to h. */
     public String letter() {
         return letter;
     }
@@ -135,7 +173,7 @@ public enum Contender {
     }
 
     /** Answers one task; the tools are fresh for the task. */
-    abstract Answer answer(Models models, ScenarioTools tools, String question);
+    abstract Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt);
 
     /**
      * A contender's answer, and when its first token reached the caller.
@@ -163,8 +201,16 @@ public enum Contender {
         }
     }
 
-    /** The blocking and streaming clients of one simulated Bedrock endpoint. */
-    record Models(ChatModel chat, StreamingChatModel streaming) {}
+    /**
+     * The clients of one simulated Bedrock endpoint: plain, with langchain4j's cache point after the system
+     * prompt (b2), and with Quarry's cache point after the shared prefix (h).
+     */
+    record Models(
+            ChatModel chat,
+            StreamingChatModel streaming,
+            ChatModel chatCachingSystem,
+            ChatModel chatCachingSharedPrefix,
+            StreamingChatModel streamingCachingSharedPrefix) {}
 
     /** The {@code AiServices} interface of contenders (a) and (b). */
     interface Assistant {
@@ -172,9 +218,12 @@ public enum Contender {
     }
 
     /** {@code AiServices} with its defaults, and with {@code executeToolsConcurrently()} when asked. */
-    private static Answer aiServices(Models models, ScenarioTools tools, boolean concurrently, String question) {
-        var builder =
-                AiServices.builder(Assistant.class).chatModel(models.chat()).tools(tools);
+    private static Answer aiServices(
+            ChatModel model, ScenarioTools tools, boolean concurrently, String question, String systemPrompt) {
+        var builder = AiServices.builder(Assistant.class).chatModel(model).tools(tools);
+        if (!systemPrompt.isBlank()) {
+            builder.systemMessageProvider(memoryId -> systemPrompt);
+        }
         if (concurrently) {
             builder.executeToolsConcurrently();
         }
@@ -182,14 +231,28 @@ public enum Contender {
     }
 
     private static Agent quarry(
-            Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
-        return quarryBuilder(models, tools, planner, streaming, prefetch).build();
+            Models models,
+            ScenarioTools tools,
+            Planner planner,
+            boolean streaming,
+            boolean prefetch,
+            String systemPrompt) {
+        return quarryBuilder(models, tools, planner, streaming, prefetch, systemPrompt)
+                .build();
     }
 
     private static Agent.Builder quarryBuilder(
-            Models models, ScenarioTools tools, Planner planner, boolean streaming, boolean prefetch) {
-        Agent.Builder agent =
-                Agent.builder().model(models.chat()).planner(planner).toolsFrom(tools);
+            Models models,
+            ScenarioTools tools,
+            Planner planner,
+            boolean streaming,
+            boolean prefetch,
+            String systemPrompt) {
+        Agent.Builder agent = Agent.builder()
+                .model(models.chat())
+                .planner(planner)
+                .systemPrompt(systemPrompt)
+                .toolsFrom(tools);
         if (prefetch) {
             agent.prefetch(Prefetch.withArgument("search", "query"));
         }

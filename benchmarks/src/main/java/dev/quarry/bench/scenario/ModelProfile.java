@@ -7,8 +7,11 @@ import java.util.Locale;
 
 /**
  * Named latency profiles of the simulated model, each from a public figure with its source. None was
- * measured here (the machine has no network); every profile keeps the baseline's 0.1 ms of prefill per input
- * token, which no source below gives. Choose one with {@code ./bench scenario --profile NAME}.
+ * measured here (the machine has no network). Every profile keeps the baseline's {@link #PREFILL_NANOS} of prompt
+ * processing per input token, which no source below gives; Anthropic's prompt-caching cookbook measured 187,363
+ * uncached input tokens answered in 6.86 s on Claude Sonnet 4.5 (https://platform.claude.com/cookbook/misc-prompt-caching),
+ * at most 0.037 ms a token, so {@code --prefill 37} is the lower bound to compare with. Choose a profile with
+ * {@code ./bench scenario --profile NAME}.
  */
 public enum ModelProfile {
     /** The benchmark's baseline since its first version: 600 ms to the first token, 60 tokens a second. */
@@ -44,14 +47,17 @@ public enum ModelProfile {
             "Artificial Analysis via shadabchow.com/blogs/ai-models/claude-4-5-haiku-reasoning: TTFT 0.48 s,"
                     + " 53 tokens/s (Anthropic API)");
 
+    /** Prompt processing per input token, in nanoseconds, in every profile unless {@code --prefill} says otherwise. */
+    public static final long PREFILL_NANOS = 100_000;
+
     private final String name;
     private final LatencyProfile latency;
     private final String source;
 
     ModelProfile(String name, long firstTokenMillis, double tokensPerSecond, String source) {
         this.name = name;
-        this.latency =
-                new LatencyProfile(Duration.ofMillis(firstTokenMillis), Duration.ofNanos(100_000), tokensPerSecond);
+        this.latency = new LatencyProfile(
+                Duration.ofMillis(firstTokenMillis), Duration.ofNanos(PREFILL_NANOS), tokensPerSecond);
         this.source = source;
     }
 
@@ -63,6 +69,12 @@ public enum ModelProfile {
     /** The latency of this profile at speed 1x, before the benchmark's common time scale. */
     public LatencyProfile latency() {
         return latency;
+    }
+
+    /** The latency of this profile with another prompt-processing time per input token. */
+    public LatencyProfile latency(long prefillNanosPerToken) {
+        return new LatencyProfile(
+                latency.firstTokenFixed(), Duration.ofNanos(prefillNanosPerToken), latency.outputTokensPerSecond());
     }
 
     /** Where the figures come from. */

@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
  * @param medianFirstToken median seconds to the answer's first token (unscaled)
  * @param modelCalls mean model calls per task
  * @param inputTokens mean input tokens per task
+ * @param cacheReadTokens mean input tokens per task read from the prompt cache
  * @param outputTokens mean output tokens per task
  * @param wallOverCriticalPath median of wall / critical path
  * @param medianCriticalPath median critical path, in seconds
@@ -32,6 +33,7 @@ public record PointSummary(
         double medianFirstToken,
         double modelCalls,
         double inputTokens,
+        double cacheReadTokens,
         double outputTokens,
         double wallOverCriticalPath,
         double medianCriticalPath,
@@ -57,6 +59,7 @@ public record PointSummary(
                 percentile(runs, TaskRun::firstTokenSeconds, 0.5),
                 mean(runs, TaskRun::modelCalls),
                 mean(runs, TaskRun::inputTokens),
+                mean(runs, TaskRun::cacheReadTokens),
                 mean(runs, TaskRun::outputTokens),
                 percentile(runs, TaskRun::wallOverCriticalPath, 0.5),
                 percentile(runs, TaskRun::criticalPathSeconds, 0.5),

@@ -33,10 +33,13 @@ import java.util.regex.Pattern;
  *
  * @param name short name, used in titles and file names
  * @param description one sentence for the report
+ * @param systemPrompt the system prompt every contender gives the model (may be empty); the same for every
+ *     task, so a prompt cache can keep it
  * @param tools latency of each tool
  * @param tasks the tasks
  */
-public record Scenario(String name, String description, Map<String, ToolLatency> tools, List<Task> tasks) {
+public record Scenario(
+        String name, String description, String systemPrompt, Map<String, ToolLatency> tools, List<Task> tasks) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     /** A reference to a call's result in an argument or answer: {@code $<call id>}. */
@@ -49,6 +52,7 @@ public record Scenario(String name, String description, Map<String, ToolLatency>
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public Scenario {
+        systemPrompt = systemPrompt == null ? "" : systemPrompt;
         tools = Map.copyOf(tools);
         tasks = List.copyOf(tasks);
         if (tasks.isEmpty()) {
@@ -245,6 +249,11 @@ public record Scenario(String name, String description, Map<String, ToolLatency>
     }
 
     /** Reads a scenario file (JSON, snake_case keys); a malformed file is refused with what is wrong. */
+    /** The same scenario with only these tasks. */
+    public Scenario withTasks(List<Task> fewer) {
+        return new Scenario(name, description, systemPrompt, tools, fewer);
+    }
+
     public static Scenario read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("scenario file not found: " + file.toAbsolutePath());

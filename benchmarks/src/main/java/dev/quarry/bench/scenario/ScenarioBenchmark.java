@@ -45,6 +45,7 @@ public final class ScenarioBenchmark {
             List<Contender> contenders,
             ModelProfile profile,
             ModelProfile plannerProfile,
+            long prefillNanosPerToken,
             Contender headline,
             Path out) {}
 
@@ -63,10 +64,12 @@ public final class ScenarioBenchmark {
               --scale X            common factor on every simulated latency (default 0.1)
               --concurrency N      tasks in flight at once (default 10)
               --seed N             tool latency and value seed (default 7)
-              --contenders LIST    letters a, a2, b..g (default all)
+              --contenders LIST    letters a, a2, b, b2, c..h (default all)
               --profile NAME       model latency: baseline, sonnet-4.5, sonnet-4.6, haiku-4.5 (default baseline;
                                    sources in docs/benchmarks.md)
               --planner-profile NAME  the fast planning model of (g) (default haiku-4.5)
+              --prefill MICROS     prompt processing per input token, in microseconds (default 100); a token
+                                   read from the prompt cache takes none
               --headline LETTER    the Quarry contender the headline reports, fixed before the run (default e)
               --out DIR            where the report and charts go (default docs/benchmarks)
             """;
@@ -135,8 +138,8 @@ public final class ScenarioBenchmark {
 
     static List<PointSummary> run(Scenario scenario, Options options) throws InterruptedException {
         var settings = new ScenarioRunner.ScenarioSettings(
-                options.profile().latency(),
-                options.plannerProfile().latency(),
+                options.profile().latency(options.prefillNanosPerToken()),
+                options.plannerProfile().latency(options.prefillNanosPerToken()),
                 options.scale(),
                 options.concurrency(),
                 options.seed());
@@ -210,6 +213,7 @@ public final class ScenarioBenchmark {
         Path out = Path.of("docs", "benchmarks");
         ModelProfile profile = ModelProfile.BASELINE;
         ModelProfile plannerProfile = ModelProfile.HAIKU_4_5;
+        long prefillNanos = ModelProfile.PREFILL_NANOS;
         Contender headline = HEADLINE;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -244,6 +248,12 @@ public final class ScenarioBenchmark {
                 case "--out" -> out = Path.of(value);
                 case "--profile" -> profile = ModelProfile.named(value);
                 case "--planner-profile" -> plannerProfile = ModelProfile.named(value);
+                case "--prefill" -> {
+                    prefillNanos = Math.round(Double.parseDouble(value) * 1_000);
+                    if (prefillNanos < 0) {
+                        throw new IllegalArgumentException("--prefill must not be negative");
+                    }
+                }
                 case "--headline" -> headline = contender(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
@@ -255,7 +265,7 @@ public final class ScenarioBenchmark {
             throw new IllegalArgumentException("speeds must be positive and thinking tokens not negative");
         }
         if (!headline.isQuarry()) {
-            throw new IllegalArgumentException("--headline must be one of Quarry's contenders (c to f)");
+            throw new IllegalArgumentException("--headline must be one of Quarry's contenders (c to h)");
         }
         if (!Shapes.NAMES.contains(shape)) {
             throw new IllegalArgumentException("unknown shape " + shape + "; use one of " + Shapes.NAMES);
@@ -279,6 +289,7 @@ public final class ScenarioBenchmark {
                 contenders,
                 profile,
                 plannerProfile,
+                prefillNanos,
                 headline,
                 out);
     }
@@ -295,11 +306,7 @@ public final class ScenarioBenchmark {
             scenario = Shapes.named(options.shape(), ParallelQa.load(options.data()));
         }
         List<Scenario.Task> tasks = scenario.tasks();
-        return new Scenario(
-                scenario.name(),
-                scenario.description(),
-                scenario.tools(),
-                tasks.subList(0, Math.min(options.tasks(), tasks.size())));
+        return scenario.withTasks(tasks.subList(0, Math.min(options.tasks(), tasks.size())));
     }
 
     private static int positive(String flag, int value) {

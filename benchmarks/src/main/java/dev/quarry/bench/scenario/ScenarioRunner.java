@@ -1,5 +1,6 @@
 package dev.quarry.bench.scenario;
 
+import dev.langchain4j.model.bedrock.BedrockCachePointPlacement;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.CapturedRequest;
@@ -50,14 +51,24 @@ public final class ScenarioRunner implements AutoCloseable {
                 .script(request -> script.get().apply(request))
                 .serverThreads(Math.max(64, settings.concurrency() * 8))
                 .start();
-        ClaudeOnBedrock claude = ClaudeOnBedrock.builder()
+        ClaudeOnBedrock claude = claude().build();
+        ClaudeOnBedrock cachingSystem =
+                claude().promptCaching(BedrockCachePointPlacement.AFTER_SYSTEM).build();
+        ClaudeOnBedrock cachingSharedPrefix = claude().cacheSharedPrefix().build();
+        this.models = new Contender.Models(
+                clientTimes.timed(claude.chatModel()),
+                clientTimes.timed(claude.streamingChatModel()),
+                clientTimes.timed(cachingSystem.chatModel()),
+                clientTimes.timed(cachingSharedPrefix.chatModel()),
+                clientTimes.timed(cachingSharedPrefix.streamingChatModel()));
+    }
+
+    private ClaudeOnBedrock.Builder claude() {
+        return ClaudeOnBedrock.builder()
                 .region("us-east-1")
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench")))
                 .endpointOverride(simulator.endpoint())
-                .timeout(Duration.ofMinutes(2))
-                .build();
-        this.models = new Contender.Models(
-                clientTimes.timed(claude.chatModel()), clientTimes.timed(claude.streamingChatModel()));
+                .timeout(Duration.ofMinutes(2));
     }
 
     /** Runs every task once with this contender at this point of the sweep. */
@@ -73,6 +84,7 @@ public final class ScenarioRunner implements AutoCloseable {
         simulator.latency(settings.profile(speed));
         simulator.latency(Contender.FAST_PLANNER_MODEL_ID, settings.plannerProfile(speed));
         simulator.takeRequests();
+        simulator.clearPromptCache();
         clientTimes.take();
         Map<String, Measured> measured = new HashMap<>();
         try (ExecutorService drivers = Executors.newFixedThreadPool(settings.concurrency())) {
@@ -124,7 +136,7 @@ public final class ScenarioRunner implements AutoCloseable {
         ScenarioTools tools = new ScenarioTools(task, world, settings.scale());
         long start = System.nanoTime();
         try {
-            Contender.Answer answer = contender.answer(models, tools, task.question());
+            Contender.Answer answer = contender.answer(models, tools, task.question(), scenario.systemPrompt());
             long wall = System.nanoTime() - start;
             long firstToken = answer.firstTokenNanos() < 0 ? wall : answer.firstTokenNanos() - start;
             return new Measured(task, wall, firstToken, answer.text(), null, tools);
@@ -149,6 +161,7 @@ public final class ScenarioRunner implements AutoCloseable {
         Scenario.Task task = one.task();
         List<CriticalPath.Interval> work = new ArrayList<>();
         long input = 0;
+        long cacheRead = 0;
         long output = 0;
         List<CapturedRequest> received = requests.stream()
                 .sorted(java.util.Comparator.comparingLong(CapturedRequest::receivedNanos))
@@ -157,6 +170,7 @@ public final class ScenarioRunner implements AutoCloseable {
         for (int i = 0; i < received.size(); i++) {
             CapturedRequest request = received.get(i);
             input += request.inputTokens();
+            cacheRead += request.cacheReadTokens();
             output += request.outputTokens();
             long start =
                     i < started.size() ? Math.min(started.get(i), request.receivedNanos()) : request.receivedNanos();
@@ -180,6 +194,7 @@ public final class ScenarioRunner implements AutoCloseable {
                 CriticalPath.of(work) / 1e9 / scale,
                 requests.size(),
                 input,
+                cacheRead,
                 output,
                 spans.size(),
                 problem);

@@ -17,6 +17,10 @@ import java.util.function.Function;
  *   <li>{@code chain}: look-ups that each need the previous result, 2 or 3 hops (by the task id's hash), a templated
  *       answer naming the last result.
  *   <li>{@code fanout}: 8 to 12 independent look-ups (by the task id's hash), then a reading join.
+ *   <li>{@code reading-long-prompt}: {@code parallelqa-reading} with a system prompt of about
+ *       {@value #LONG_PROMPT_TOKENS} tokens, the same for every task: the instructions and worked examples an
+ *       assistant carries (here the ParallelQA questions themselves, listed as examples; the simulated model
+ *       does not read it, only its length matters). The shape where prompt caching can show.
  * </ul>
  *
  * <p>{@link #cranfieldSearch} is the one shape made from Cranfield's queries, for real look-ups.
@@ -28,7 +32,10 @@ public final class Shapes {
 
     /** The names {@link #named} knows, and {@link #CRANFIELD_SEARCH}. */
     public static final List<String> NAMES =
-            List.of("parallelqa", "parallelqa-reading", "chain", "fanout", CRANFIELD_SEARCH);
+            List.of("parallelqa", "parallelqa-reading", "chain", "fanout", "reading-long-prompt", CRANFIELD_SEARCH);
+
+    /** About how long the system prompt of {@code reading-long-prompt} is, in the simulator's tokens. */
+    static final int LONG_PROMPT_TOKENS = 3_000;
 
     /** Tasks in the {@link #CRANFIELD_SEARCH} shape, and look-ups per task. */
     static final int CRANFIELD_TASKS = 40;
@@ -73,6 +80,14 @@ public final class Shapes {
                             return new Scenario.Task(
                                     t.id(), t.question(), calls, Scenario.Ending.template("Answer: $h" + hops));
                         });
+            case "reading-long-prompt" ->
+                new Scenario(
+                        name,
+                        "ParallelQA's look-ups, then a reading join, under a system prompt of about "
+                                + LONG_PROMPT_TOKENS + " tokens shared by every task",
+                        longPrompt(tasks),
+                        Scenario.defaultTools(),
+                        named("parallelqa-reading", tasks).tasks());
             case "fanout" ->
                 build(
                         name,
@@ -116,8 +131,23 @@ public final class Shapes {
         return new Scenario(
                 CRANFIELD_SEARCH,
                 "3 look-ups by Quarry's real search tool over the Cranfield index, then a model turn that reads them",
+                "",
                 Scenario.defaultTools(),
                 tasks);
+    }
+
+    /** Instructions, then the tasks' questions as worked examples, until about {@value #LONG_PROMPT_TOKENS} tokens. */
+    private static String longPrompt(List<ParallelQa.Task> tasks) {
+        StringBuilder prompt = new StringBuilder(
+                "You answer questions about facts by looking each fact up with the search tool, never from memory."
+                        + " Look independent facts up at once. Answer with the item asked for, nothing else.\n"
+                        + "Examples of questions you will be asked:\n");
+        for (int i = 0; prompt.length() < LONG_PROMPT_TOKENS * 4; i++) {
+            prompt.append("- ")
+                    .append(tasks.get(i % tasks.size()).question().strip())
+                    .append('\n');
+        }
+        return prompt.toString();
     }
 
     private static Scenario build(
@@ -128,6 +158,7 @@ public final class Shapes {
         return new Scenario(
                 name,
                 description,
+                "",
                 Scenario.defaultTools(),
                 tasks.stream().map(shape).toList());
     }

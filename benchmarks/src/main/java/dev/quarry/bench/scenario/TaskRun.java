@@ -13,7 +13,8 @@ package dev.quarry.bench.scenario;
  * @param firstTokenSeconds from the call to the answer's first token (the wall time when not streamed)
  * @param criticalPathSeconds the heaviest chain of the work it did (see {@link CriticalPath})
  * @param modelCalls requests the simulator received for this task
- * @param inputTokens input tokens of those requests, counted from what was sent
+ * @param inputTokens input tokens of those requests, counted from what was sent (cached ones included)
+ * @param cacheReadTokens of those, the tokens read from the prompt cache
  * @param outputTokens output tokens of the replies, thinking included
  * @param toolCalls tool executions
  * @param problem null when the run kept the fairness contract and answered right; otherwise what went wrong
@@ -29,6 +30,7 @@ public record TaskRun(
         double criticalPathSeconds,
         int modelCalls,
         long inputTokens,
+        long cacheReadTokens,
         long outputTokens,
         int toolCalls,
         String problem) {

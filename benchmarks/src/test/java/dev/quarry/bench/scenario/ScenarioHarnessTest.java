@@ -22,7 +22,7 @@ class ScenarioHarnessTest {
             new ParallelQa.Task("t5", "Which of five lakes is deepest after a 10% drop?", "lake E", 5));
 
     @ParameterizedTest
-    @ValueSource(strings = {"parallelqa", "parallelqa-reading", "chain", "fanout"})
+    @ValueSource(strings = {"parallelqa", "parallelqa-reading", "chain", "fanout", "reading-long-prompt"})
     void everyContenderAnswersEveryShapeByTheContractWithTheRoundTripsItsProtocolNeeds(String shape, @TempDir Path out)
             throws Exception {
         Scenario scenario = Shapes.named(shape, TASKS);
@@ -40,8 +40,10 @@ class ScenarioHarnessTest {
                     boolean reading = task.ending().kind() == Scenario.EndingKind.READING;
                     int expectedCalls = switch (contender) {
                         case AISERVICES_SEQUENTIAL -> task.calls().size() + 1;
-                        case AISERVICES_PARALLEL_CALLS_SEQUENTIAL, AISERVICES_CONCURRENT, QUARRY_TOOL_USE ->
-                            task.levels() + 1;
+                        case AISERVICES_PARALLEL_CALLS_SEQUENTIAL,
+                                AISERVICES_CONCURRENT,
+                                AISERVICES_CONCURRENT_CACHED,
+                                QUARRY_TOOL_USE -> task.levels() + 1;
                         default -> reading ? 2 : 1;
                     };
                     assertThat(run.modelCalls())
@@ -73,6 +75,36 @@ class ScenarioHarnessTest {
         assertThat(charts).containsExactly(out.resolve("scenario-" + shape + "-wall-r40.png"));
         byte[] png = Files.readAllBytes(charts.getFirst());
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void underALongSharedSystemPromptTheCachingContendersReadItFromThePromptCache() throws Exception {
+        Scenario scenario = Shapes.named("reading-long-prompt", TASKS);
+        assertThat(scenario.systemPrompt().length() / 4)
+                .isBetween(Shapes.LONG_PROMPT_TOKENS, Shapes.LONG_PROMPT_TOKENS + 50);
+        var settings = new ScenarioRunner.ScenarioSettings(ScenarioBenchmark.BASELINE, 0.01, 1, 7);
+        try (ScenarioRunner runner = new ScenarioRunner(scenario, settings)) {
+            for (Contender contender : List.of(
+                    Contender.AISERVICES_CONCURRENT,
+                    Contender.AISERVICES_CONCURRENT_CACHED,
+                    Contender.QUARRY_GRAPH_STREAMING,
+                    Contender.QUARRY_GRAPH_STREAMING_CACHED)) {
+                List<TaskRun> runs = runner.run(contender, 1.0, 0);
+                assertThat(runs).extracting(TaskRun::problem).containsOnlyNulls();
+                boolean caching = contender == Contender.AISERVICES_CONCURRENT_CACHED
+                        || contender == Contender.QUARRY_GRAPH_STREAMING_CACHED;
+                // One task at a time and the cache empty for each contender: the first task's first call
+                // writes the prompt and its later calls read it; every later task reads it on every call.
+                for (TaskRun run : runs) {
+                    long readingCalls = run == runs.getFirst() ? run.modelCalls() - 1 : run.modelCalls();
+                    long least = caching ? readingCalls * Shapes.LONG_PROMPT_TOKENS : 0;
+                    assertThat(run.cacheReadTokens())
+                            .as("%s on %s", contender, run.taskId())
+                            .isGreaterThanOrEqualTo(least)
+                            .isLessThanOrEqualTo(caching ? run.inputTokens() : 0);
+                }
+            }
+        }
     }
 
     @Test
@@ -129,11 +161,7 @@ class ScenarioHarnessTest {
                 .mapToObj(i -> List.of("swept wings", "boundary layer transition", "hypersonic heating")
                                 .get(i % 3) + " " + i)
                 .toArray(String[]::new)));
-        Scenario two = new Scenario(
-                scenario.name(),
-                scenario.description(),
-                scenario.tools(),
-                scenario.tasks().subList(0, 2));
+        Scenario two = scenario.withTasks(scenario.tasks().subList(0, 2));
         var settings = new ScenarioRunner.ScenarioSettings(ScenarioBenchmark.BASELINE, 0.01, 2, 7);
         try (LocalSearch search = new LocalSearch(documents);
                 ScenarioRunner runner = new ScenarioRunner(two, settings, search)) {
