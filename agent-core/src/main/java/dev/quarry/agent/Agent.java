@@ -77,6 +77,7 @@ public final class Agent {
     private final RetryPolicy modelRetry;
     private final Duration streamIdleTimeout;
     private final Prefetch prefetch;
+    private final Speculation speculation;
     private final RunJournal journal;
 
     private Agent(Builder builder, ToolRegistry tools, StepScheduler scheduler) {
@@ -92,6 +93,7 @@ public final class Agent {
         this.modelRetry = builder.modelRetry;
         this.streamIdleTimeout = builder.streamIdleTimeout;
         this.prefetch = builder.prefetch;
+        this.speculation = builder.speculation;
         this.journal = builder.journal;
     }
 
@@ -352,6 +354,10 @@ public final class Agent {
         return Optional.ofNullable(prefetch);
     }
 
+    Optional<Speculation> speculation() {
+        return Optional.ofNullable(speculation);
+    }
+
     /** The model chain of one run, in the documented order (see {@link ModelInterceptor}). */
     ModelChain modelChain(
             String runId,
@@ -398,6 +404,8 @@ public final class Agent {
         private RetryPolicy modelRetry = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5));
         private Duration streamIdleTimeout = Duration.ofSeconds(30);
         private Prefetch prefetch;
+        private Speculation speculation;
+        private boolean deduplicate = true;
         private RunJournal journal;
         private final List<String> problems = new ArrayList<>();
 
@@ -576,6 +584,7 @@ public final class Agent {
         /** Whether identical tool calls (same tool, same arguments) in one run execute once; default true. */
         public Builder deduplicate(boolean deduplicate) {
             steps.deduplicate(deduplicate);
+            this.deduplicate = deduplicate;
             return this;
         }
 
@@ -607,6 +616,17 @@ public final class Agent {
             return this;
         }
 
+        /**
+         * Starts the read-only tool calls this predicts from the task with every run, serving the model's
+         * identical calls from them; see {@link Speculation}. Off by default.
+         */
+        public Builder speculate(Speculation speculation) {
+            if (given(speculation, "speculation")) {
+                this.speculation = speculation;
+            }
+            return this;
+        }
+
         /** Starts this tool call with every run; see {@link Prefetch}. Off by default. */
         public Builder prefetch(Prefetch prefetch) {
             if (given(prefetch, "prefetch")) {
@@ -632,6 +652,20 @@ public final class Agent {
                     && registry.find(prefetch.toolName()).isEmpty()) {
                 all.add("the prefetch calls tool '" + prefetch.toolName() + "', which is not registered; known: "
                         + registry.names());
+            }
+            if (speculation != null && registry != null) {
+                var tool = registry.find(speculation.toolName());
+                if (tool.isEmpty()) {
+                    all.add("the speculation calls tool '" + speculation.toolName()
+                            + "', which is not registered; known: " + registry.names());
+                } else if (tool.get().policy().sideEffecting()) {
+                    all.add("the speculation calls tool '" + speculation.toolName()
+                            + "', which has side effects; speculate only with read-only tools");
+                }
+                if (!deduplicate) {
+                    all.add("speculation needs step deduplication, which serves the model's calls from the"
+                            + " speculative ones: remove deduplicate(false) or the speculation");
+                }
             }
             StepScheduler scheduler = null;
             try {

@@ -17,6 +17,7 @@ import java.util.List;
  * @param trace timings of every model call and step
  * @param waiting the side-effecting calls the run stopped at to wait for a person's decision (see
  *     {@link Agent#approve}); empty when it answered
+ * @param speculation what the run's speculative look-ups came to ({@link Speculation}); {@code NONE} without
  */
 public record AgentResult(
         String answer,
@@ -24,16 +25,29 @@ public record AgentResult(
         List<StepResult> steps,
         Usage usage,
         Trace trace,
-        List<ApprovalHandler.Request> waiting) {
+        List<ApprovalHandler.Request> waiting,
+        Speculation.Outcome speculation) {
 
     /** Copies the lists. */
     public AgentResult {
         citations = List.copyOf(citations);
         steps = List.copyOf(steps);
         waiting = List.copyOf(waiting);
+        speculation = speculation == null ? Speculation.Outcome.NONE : speculation;
     }
 
-    /** The result of a run that answered. */
+    /** The result of a run without speculation. */
+    public AgentResult(
+            String answer,
+            List<Citation> citations,
+            List<StepResult> steps,
+            Usage usage,
+            Trace trace,
+            List<ApprovalHandler.Request> waiting) {
+        this(answer, citations, steps, usage, trace, waiting, Speculation.Outcome.NONE);
+    }
+
+    /** The result of a run that answered, without speculation. */
     public AgentResult(String answer, List<Citation> citations, List<StepResult> steps, Usage usage, Trace trace) {
         this(answer, citations, steps, usage, trace, List.of());
     }

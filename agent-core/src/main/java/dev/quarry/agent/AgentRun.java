@@ -19,6 +19,7 @@ import dev.quarry.agent.schedule.StepScheduler;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.ToolRegistry;
 import dev.quarry.agent.trace.Trace;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     private final StepScheduler.Run steps;
     private final RunPrefetch prefetch;
     private final CompletableFuture<StepResult> prefetched;
+    private final RunSpeculation speculation;
     private final AtomicInteger modelCalls = new AtomicInteger();
     private final RunSteps record;
     private final RunEvents events;
@@ -80,7 +82,19 @@ final class AgentRun implements PlanningContext, AutoCloseable {
                 .map(p -> new RunPrefetch(p, task))
                 .orElse(null);
         this.events = events;
-        List<StepListener> runListeners = prefetch == null ? List.of(trace, events) : List.of(prefetch, trace, events);
+        this.speculation = agent.speculation()
+                .filter(s -> tools.find(s.toolName()).isPresent())
+                .map(s -> new RunSpeculation(s, task, record))
+                .orElse(null);
+        List<StepListener> runListeners = new ArrayList<>();
+        if (prefetch != null) {
+            runListeners.add(prefetch);
+        }
+        if (speculation != null) {
+            runListeners.add(speculation);
+        }
+        runListeners.add(trace);
+        runListeners.add(events);
         this.steps = agent.scheduler()
                 .open(
                         runId,
@@ -94,6 +108,9 @@ final class AgentRun implements PlanningContext, AutoCloseable {
             this.prefetched = record.remember(steps.submit(prefetch.step()));
         } else {
             this.prefetched = null;
+        }
+        if (speculation != null) {
+            speculation.steps().forEach(step -> record.remember(steps.submit(step)));
         }
         this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, journal, prefetch, events);
     }
@@ -216,8 +233,16 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         List<StepResult> results = record.finished();
         List<Citation> citations = RunSteps.citations(
                 results,
-                (step, c) -> prefetch == null || !prefetch.isStep(step.stepId()) || prefetch.usedBy(answer, c));
-        return new AgentResult(answer, citations, results, ledger.usage(), trace, waiting);
+                (step, c) -> (prefetch == null || !prefetch.isStep(step.stepId()) || prefetch.usedBy(answer, c))
+                        && (speculation == null || !speculation.isStep(step.stepId())));
+        return new AgentResult(
+                answer,
+                citations,
+                results,
+                ledger.usage(),
+                trace,
+                waiting,
+                speculation == null ? Speculation.Outcome.NONE : speculation.outcome());
     }
 
     @Override

@@ -101,7 +101,8 @@ public final class ApprovalGate implements StepInterceptor {
                     0);
         }
         Step step = call.step();
-        Step edited = new Step(step.id(), step.tool(), decision.arguments().get(), step.dependsOn());
+        Step edited =
+                new Step(step.id(), step.tool(), decision.arguments().get(), step.dependsOn(), step.speculative());
         return chain.proceed(new StepCall(call.runId(), edited, call.tool(), call.deadline()));
     }
 }

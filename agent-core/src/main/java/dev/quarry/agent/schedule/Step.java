@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param tool name of the tool to call
  * @param arguments JSON arguments, possibly with references
  * @param dependsOn ids of steps that must finish first
+ * @param speculative started before anyone asked for it (see {@code dev.quarry.agent.Speculation}): it runs
+ *     only on a free concurrency permit, never waiting for one
  */
-public record Step(String id, String tool, ObjectNode arguments, List<String> dependsOn) {
+public record Step(String id, String tool, ObjectNode arguments, List<String> dependsOn, boolean speculative) {
 
     public Step {
         Objects.requireNonNull(id, "step id");
@@ -25,8 +27,18 @@ public record Step(String id, String tool, ObjectNode arguments, List<String> de
         }
     }
 
+    /** A step that is not speculative. */
+    public Step(String id, String tool, ObjectNode arguments, List<String> dependsOn) {
+        this(id, tool, arguments, dependsOn, false);
+    }
+
     /** A step with no dependencies. */
     public static Step of(String id, String tool, ObjectNode arguments) {
         return new Step(id, tool, arguments, List.of());
+    }
+
+    /** A speculative step with no dependencies. */
+    public static Step speculative(String id, String tool, ObjectNode arguments) {
+        return new Step(id, tool, arguments, List.of(), true);
     }
 }

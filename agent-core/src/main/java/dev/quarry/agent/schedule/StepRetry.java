@@ -27,7 +27,9 @@ final class StepRetry implements StepInterceptor {
         for (int attempt = 1; ; attempt++) {
             StepResult result;
             try {
-                return chain.proceed(call).withAttempts(attempt);
+                StepResult done = chain.proceed(call);
+                // a call that never reached its tool (no permit before the deadline) made no attempt
+                return done.attempts() == 0 ? done : done.withAttempts(attempt);
             } catch (RetryableFailure failure) {
                 result = failure.result().withAttempts(attempt);
             }

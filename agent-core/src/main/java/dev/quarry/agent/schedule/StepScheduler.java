@@ -422,8 +422,12 @@ public final class StepScheduler {
                 }
                 inputs.put(input.stepId(), input.text());
             }
-            Step resolved =
-                    new Step(step.id(), step.tool(), References.resolve(step.arguments(), inputs), step.dependsOn());
+            Step resolved = new Step(
+                    step.id(),
+                    step.tool(),
+                    References.resolve(step.arguments(), inputs),
+                    step.dependsOn(),
+                    step.speculative());
             Optional<Tool> tool = tools.find(step.tool());
             if (tool.isEmpty()) {
                 return StepResult.failed(

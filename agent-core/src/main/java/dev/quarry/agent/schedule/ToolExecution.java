@@ -47,10 +47,12 @@ final class ToolExecution implements StepInterceptor.Chain {
         Tool tool = call.tool();
         Semaphore global = threads.global();
         Semaphore perTool = threads.perTool(tool);
-        if (!global.tryAcquire(call.deadline().remainingNanos(), TimeUnit.NANOSECONDS)) {
+        // a speculative call never waits for a permit, so it never queues ahead of a call someone asked for
+        long wait = step.speculative() ? 0 : call.deadline().remainingNanos();
+        if (!global.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
             return notRun(step);
         }
-        if (!perTool.tryAcquire(call.deadline().remainingNanos(), TimeUnit.NANOSECONDS)) {
+        if (!perTool.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
             global.release();
             return notRun(step);
         }
@@ -115,7 +117,13 @@ final class ToolExecution implements StepInterceptor.Chain {
     }
 
     private static StepResult notRun(Step step) {
-        return StepResult.failed(step, StepStatus.CANCELLED, "Not run: the run's deadline passed.", 0);
+        return StepResult.failed(
+                step,
+                StepStatus.CANCELLED,
+                step.speculative()
+                        ? "Not run: no free concurrency permit for a speculative call."
+                        : "Not run: the run's deadline passed.",
+                0);
     }
 
     /** Worth another try; never a serialization or validation failure, which would fail the same way again. */

@@ -1,0 +1,108 @@
+package dev.quarry.agent;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agent.error.ConfigurationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Opt-in speculative look-ups: read-only tool calls predicted from the task, started with the run, before
+ * the model has asked for anything. When the model (or its plan) then asks for the same call, same tool
+ * and equal arguments, it gets the speculative call's result, finished or still running, instead of a new
+ * call. Off unless given to {@link Agent.Builder#speculate}.
+ *
+ * <p>What it promises:
+ *
+ * <ul>
+ *   <li><b>Nothing is shown to the model that it did not ask for.</b> A prediction nobody asks for is
+ *       wasted work, never context (unlike {@link Prefetch}, whose result is offered).
+ *   <li><b>It never waits and never makes a call wait at its start:</b> a speculative call starts only on a
+ *       free concurrency permit (global and per tool) and is not run otherwise. While it runs it holds its
+ *       permit like any call, so under a saturated limit a later call may wait for it.
+ *   <li><b>Only read-only tools</b> (not {@code sideEffecting}); the agent refuses to build otherwise, and
+ *       needs step deduplication, which is on by default.
+ *   <li><b>Counted:</b> {@link AgentResult#speculation()} says how many calls were predicted, how many were
+ *       used and how many found no free permit. A speculative call that failed or was not run answers no
+ *       one: the call that asked runs itself. Its steps are in the result (ids {@value #STEP_PREFIX}1, ...);
+ *       their citations count only through the calls that used them.
+ *   <li>At most {@link #MAX_CALLS} predictions a run are started; the rest are dropped.
+ * </ul>
+ *
+ * <pre>{@code
+ * Agent.builder().speculate(Speculation.withArgument("search", "query", task -> myPredictor.queries(task)))
+ * }</pre>
+ */
+public final class Speculation {
+
+    /** Prefix of the ids of speculative steps. */
+    public static final String STEP_PREFIX = "speculative-";
+
+    /** Most speculative calls started in one run. */
+    public static final int MAX_CALLS = 16;
+
+    private final String toolName;
+    private final Function<String, List<ObjectNode>> predictedArguments;
+
+    private Speculation(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
+        this.toolName = toolName;
+        this.predictedArguments = predictedArguments;
+    }
+
+    /** Calls {@code toolName} once with each argument object {@code predictedArguments} makes of the task. */
+    public static Speculation of(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
+        if (toolName == null || toolName.isBlank()) {
+            throw new ConfigurationException("a speculation needs the name of the tool to call");
+        }
+        return new Speculation(toolName, Objects.requireNonNull(predictedArguments, "predictedArguments"));
+    }
+
+    /** Calls {@code toolName} with each predicted value as its one string argument {@code parameter}. */
+    public static Speculation withArgument(
+            String toolName, String parameter, Function<String, List<String>> predictedValues) {
+        Objects.requireNonNull(parameter, "parameter");
+        Objects.requireNonNull(predictedValues, "predictedValues");
+        return of(
+                toolName,
+                task -> predictedValues.apply(task).stream()
+                        .map(value -> JsonNodeFactory.instance.objectNode().put(parameter, value))
+                        .toList());
+    }
+
+    /** The tool it calls. */
+    public String toolName() {
+        return toolName;
+    }
+
+    /** The distinct predictions for a task, at most {@link #MAX_CALLS}. */
+    List<ObjectNode> predictionsFor(String task) {
+        List<ObjectNode> predictions = new ArrayList<>();
+        List<ObjectNode> made = predictedArguments.apply(task);
+        for (ObjectNode arguments : made == null ? List.<ObjectNode>of() : made) {
+            if (arguments != null && !predictions.contains(arguments) && predictions.size() < MAX_CALLS) {
+                predictions.add(arguments);
+            }
+        }
+        return predictions;
+    }
+
+    /**
+     * What a run's speculation came to.
+     *
+     * @param predicted speculative calls the run started
+     * @param used of those, the ones the model or its plan then asked for
+     * @param notRun of those, the ones that found no free concurrency permit and did not run
+     */
+    public record Outcome(int predicted, int used, int notRun) {
+
+        /** A run without speculation. */
+        public static final Outcome NONE = new Outcome(0, 0, 0);
+
+        /** Predictions nobody asked for: work spent for nothing. */
+        public int wasted() {
+            return predicted - used;
+        }
+    }
+}
