@@ -58,6 +58,15 @@ public final class OfflineModel implements ChatModel {
     private static final Pattern DRAFT_NAME = Pattern.compile("(draft-\\S+?\\.eml)");
     private static final Pattern WORD_LIMIT = Pattern.compile("at most (\\d+) words");
 
+    /**
+     * The task split into independent sub-questions, the way this model plans one search for each: at '?',
+     * ';', "versus", " and " before another question word, and "Compare X and Y". A rule-based predictor of
+     * a task's look-ups, for {@code Speculation.withArgument("search", "query", OfflineModel::subQuestions)}.
+     */
+    public static List<String> subQuestions(String task) {
+        return Extractive.subQuestions(task);
+    }
+
     @Override
     public ChatResponse doChat(ChatRequest request) {
         AiMessage reply = reply(request);

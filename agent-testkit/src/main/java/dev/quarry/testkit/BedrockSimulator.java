@@ -72,7 +72,8 @@ public final class BedrockSimulator implements AutoCloseable {
         this.faultRates = new EnumMap<>(builder.faultRates);
         this.scriptedFaults.addAll(builder.scriptedFaults);
         this.random = new Random(builder.seed);
-        this.promptCache = new PromptCache(builder.promptCacheMinimumTokens);
+        this.promptCache =
+                new PromptCache(builder.promptCacheMinimumTokens, Map.copyOf(builder.promptCacheMinimumTokensByModel));
         this.server = new WireMockServer(wireMockConfig()
                 .dynamicPort()
                 .bindAddress("127.0.0.1")
@@ -443,6 +444,7 @@ public final class BedrockSimulator implements AutoCloseable {
         private long seed = 42;
         private int serverThreads = 64;
         private int promptCacheMinimumTokens = 1_024;
+        private final Map<String, Integer> promptCacheMinimumTokensByModel = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -506,6 +508,15 @@ public final class BedrockSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("promptCacheMinimumTokens must be at least 1, was " + tokens);
             }
             this.promptCacheMinimumTokens = tokens;
+            return this;
+        }
+
+        /** The shortest cacheable prefix for requests to {@code modelId}; others keep the general minimum. */
+        public Builder promptCacheMinimumTokens(String modelId, int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("promptCacheMinimumTokens must be at least 1, was " + tokens);
+            }
+            promptCacheMinimumTokensByModel.put(Objects.requireNonNull(modelId, "modelId"), tokens);
             return this;
         }
 

@@ -37,13 +37,16 @@ final class PromptCache {
     private record Entry(long readableFromNanos, long expiresNanos) {}
 
     private final int minimumTokens;
+    private final Map<String, Integer> minimumTokensByModel;
     private final Map<String, Entry> entries = new HashMap<>();
 
-    PromptCache(int minimumTokens) {
+    /** @param minimumTokensByModel the minimum for these model ids; {@code minimumTokens} for the others */
+    PromptCache(int minimumTokens, Map<String, Integer> minimumTokensByModel) {
         if (minimumTokens < 1) {
             throw new IllegalArgumentException("the minimum cacheable prefix must be at least 1 token");
         }
         this.minimumTokens = minimumTokens;
+        this.minimumTokensByModel = Map.copyOf(minimumTokensByModel);
     }
 
     /**
@@ -53,9 +56,10 @@ final class PromptCache {
      * @param firstTokenNanos when its first token will be out: what it writes is readable from then on
      */
     synchronized Outcome serve(String modelId, JsonNode body, long nowNanos, long firstTokenNanos) {
+        int minimum = minimumTokensByModel.getOrDefault(modelId, minimumTokens);
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Checkpoint checkpoint : checkpoints(body)) {
-            if (checkpoint.tokens() >= minimumTokens) {
+            if (checkpoint.tokens() >= minimum) {
                 checkpoints.add(checkpoint);
             }
         }

@@ -3,6 +3,7 @@ package dev.quarry.examples;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.RunEvent;
+import dev.quarry.agent.Speculation;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.ApprovalHandler;
@@ -45,6 +46,12 @@ final class AgentOptions {
 
     @Option(names = "--stream", description = "stream model output and dispatch each tool call as it completes")
     boolean stream;
+
+    @Option(
+            names = "--speculate",
+            description = "start a search for each sub-question of the task with the run, before the model asks;"
+                    + " the model's identical searches are served from them (speculative look-ups)")
+    boolean speculate;
 
     @Option(names = "--trace", description = "write the run's HTML timeline to this file")
     Path trace;
@@ -132,6 +139,9 @@ final class AgentOptions {
                                         "--planner must be tool-use or graph, not " + planner);
                         })
                 .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
+        if (speculate) {
+            builder.speculate(Speculation.withArgument("search", "query", OfflineModel::subQuestions));
+        }
         if (chosen.equals("offline")) {
             builder.model(new OfflineModel());
             if (stream) {
@@ -143,6 +153,7 @@ final class AgentOptions {
             ClaudeOnBedrock claude = ClaudeOnBedrock.builder()
                     .modelId(chosen.substring("bedrock:".length()))
                     .region(region)
+                    .cacheSharedPrefix()
                     .build();
             builder.model(claude.chatModel());
             if (stream) {
@@ -201,6 +212,12 @@ final class AgentOptions {
                 result.usage().modelCalls(),
                 result.steps().size(),
                 result.trace().parallelism());
+        Speculation.Outcome speculation = result.speculation();
+        if (speculation.predicted() > 0) {
+            out.printf(
+                    "speculation: %d searches predicted, %d used, %d wasted, %d not run%n",
+                    speculation.predicted(), speculation.used(), speculation.wasted(), speculation.notRun());
+        }
         if (trace != null) {
             Files.writeString(trace, result.trace().toHtml());
             out.println("trace written to " + trace);

@@ -238,6 +238,27 @@ class QuarryCliTest {
     }
 
     @Test
+    void askWithSpeculativeSearchesServesThePlansSearchesFromThem() {
+        Run run = quarry(
+                "ask",
+                "What do gas turbines compress, and what do swept wings delay?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--planner",
+                "graph",
+                "--speculate");
+        assertThat(run.exit()).isZero();
+        // the offline model plans one search per sub-question, exactly the speculated ones
+        assertThat(run.out())
+                .contains("compress air")
+                .contains("shock waves")
+                .contains("speculation: 2 searches predicted, 2 used, 0 wasted, 0 not run");
+    }
+
+    @Test
     void summariseCitesTheDocument() {
         Run run = quarry("summarise", "wings.md", "--index", index.toString(), "--bm25-only", "--model", "offline");
         assertThat(run.exit()).isZero();

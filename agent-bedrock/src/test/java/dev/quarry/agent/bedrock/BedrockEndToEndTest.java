@@ -292,6 +292,24 @@ class BedrockEndToEndTest {
     }
 
     @Test
+    void aModelsOwnCacheMinimumAppliesToItsRequestsOnly() {
+        try (BedrockSimulator simulator = BedrockSimulator.builder()
+                .promptCacheMinimumTokens(MODEL, 4_096)
+                .script(body -> Turn.text(
+                        dev.quarry.testkit.ConverseBodies.systemText(body)
+                                        .contains(dev.quarry.agent.plan.GraphPlanner.PLAN_HEADER)
+                                ? "{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}"
+                                : "Sunny."))
+                .start()) {
+            // about 2,000 tokens of shared prefix: over the general 1,024, under this model's 4,096
+            AgentResult result = runCachedGraphAgent(simulator, 8_000, false);
+            assertThat(result.answer()).isEqualTo("Sunny.");
+            assertThat(result.usage().cacheReadTokens() + result.usage().cacheWriteTokens())
+                    .isZero();
+        }
+    }
+
+    @Test
     void aStalledStreamTimesOutAndIsRetried() {
         try (BedrockSimulator simulator = BedrockSimulator.builder()
                 .faults(Fault.STALLED_STREAM)

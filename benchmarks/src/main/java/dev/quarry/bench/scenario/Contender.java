@@ -5,6 +5,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.Prefetch;
+import dev.quarry.agent.Speculation;
 import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.Planner;
 
@@ -137,7 +138,59 @@ public enum Contender {
                     .build();
             return Answer.of(agent.run(question));
         }
+    },
+    /**
+     * (i) (e) with speculative look-ups ({@code Agent.Builder.speculate}): the task's first-hop searches, as
+     * predicted by a simulated predictor right on {@value #PREDICTOR_ACCURACY} of them ({@link LookUpPredictor}),
+     * start with the run, while the model writes the plan; the plan's identical calls are served from them.
+     * Cost: every wrong prediction is a search run for nothing (counted, never shown to the model). The
+     * predictor's accuracy is an assumption fixed before the run; a real application's is its own.
+     */
+    QUARRY_GRAPH_STREAMING_SPECULATIVE(
+            "i",
+            "Quarry GraphPlanner + streaming + speculative look-ups (simulated predictor, 70% right)",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            Agent agent = quarryBuilder(models, tools, Planner.graph(), true, false, systemPrompt)
+                    .speculate(speculation(tools))
+                    .build();
+            return Answer.of(agent.run(question));
+        }
+    },
+    /**
+     * (j) Every latency mechanism of (g), (h) and (i) at once, with all their costs: the plan on the fast
+     * model, the shared prefix cached (on each model: the simulator caches the fast model's prefixes only
+     * from 4,096 tokens, as Bedrock does for Haiku 4.5), and the same simulated predictor's speculative
+     * look-ups.
+     */
+    QUARRY_ALL_MECHANISMS(
+            "j",
+            "Quarry GraphPlanner + streaming, fast planner + cached prefix + speculation (70%)",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            Agent agent = Agent.builder()
+                    .model(models.chatCachingSharedPrefix())
+                    .streamingModel(models.streamingCachingSharedPrefix())
+                    .planner(Planner.graph())
+                    .systemPrompt(systemPrompt)
+                    .toolsFrom(tools)
+                    .modelInterceptor(ModelRouting.plansTo(FAST_PLANNER_MODEL_ID))
+                    .speculate(speculation(tools))
+                    .build();
+            return Answer.of(agent.run(question));
+        }
     };
+
+    /** The speculative look-ups of (i) and (j): the simulated predictor's guesses for the task. */
+    private static Speculation speculation(ScenarioTools tools) {
+        LookUpPredictor predictor = new LookUpPredictor(PREDICTOR_ACCURACY);
+        return Speculation.withArgument(ScenarioTools.SEARCH, "query", task -> predictor.predict(tools.task()));
+    }
+
+    /** How often the predictor of (i) is right, fixed before any run. */
+    static final double PREDICTOR_ACCURACY = 0.7;
 
     /** The model id plans of (g) are sent to; the simulator serves it with the planner profile. */
     static final String FAST_PLANNER_MODEL_ID = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
@@ -152,7 +205,7 @@ public enum Contender {
         this.protocol = protocol;
     }
 
-    /** The letter the issues and the report use: a, a2, b, b2, c to h. */
+    /** The letter the issues and the report use: a, a2, b, b2, c to j. */
     public String letter() {
         return letter;
     }

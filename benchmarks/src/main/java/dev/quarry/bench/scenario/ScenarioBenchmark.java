@@ -64,7 +64,7 @@ public final class ScenarioBenchmark {
               --scale X            common factor on every simulated latency (default 0.1)
               --concurrency N      tasks in flight at once (default 10)
               --seed N             tool latency and value seed (default 7)
-              --contenders LIST    letters a, a2, b, b2, c..h (default all)
+              --contenders LIST    letters a, a2, b, b2, c..j (default all)
               --profile NAME       model latency: baseline, sonnet-4.5, sonnet-4.6, haiku-4.5 (default baseline;
                                    sources in docs/benchmarks.md)
               --planner-profile NAME  the fast planning model of (g) (default haiku-4.5)
@@ -265,7 +265,7 @@ public final class ScenarioBenchmark {
             throw new IllegalArgumentException("speeds must be positive and thinking tokens not negative");
         }
         if (!headline.isQuarry()) {
-            throw new IllegalArgumentException("--headline must be one of Quarry's contenders (c to h)");
+            throw new IllegalArgumentException("--headline must be one of Quarry's contenders (c to j)");
         }
         if (!Shapes.NAMES.contains(shape)) {
             throw new IllegalArgumentException("unknown shape " + shape + "; use one of " + Shapes.NAMES);

@@ -35,6 +35,9 @@ public final class ScenarioRunner implements AutoCloseable {
     private final ClientTimedModels clientTimes = new ClientTimedModels();
     private final Contender.Models models;
 
+    /** The Bedrock user guide's minimum cacheable prefix for Claude Haiku 4.5, the fast planner's model. */
+    static final int HAIKU_CACHE_MINIMUM_TOKENS = 4_096;
+
     public ScenarioRunner(Scenario scenario, ScenarioSettings settings) {
         this(scenario, settings, null);
     }
@@ -49,6 +52,7 @@ public final class ScenarioRunner implements AutoCloseable {
         this.settings = settings;
         this.simulator = BedrockSimulator.builder()
                 .script(request -> script.get().apply(request))
+                .promptCacheMinimumTokens(Contender.FAST_PLANNER_MODEL_ID, HAIKU_CACHE_MINIMUM_TOKENS)
                 .serverThreads(Math.max(64, settings.concurrency() * 8))
                 .start();
         ClaudeOnBedrock claude = claude().build();
@@ -218,8 +222,12 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         Map<String, Integer> made = new HashMap<>();
         for (ScenarioTools.ToolSpan span : spans) {
-            if (!(contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
-                    && span.argument().equals(task.question()))) {
+            boolean prefetch = contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
+                    && span.argument().equals(task.question());
+            boolean wrongGuess = (contender == Contender.QUARRY_GRAPH_STREAMING_SPECULATIVE
+                            || contender == Contender.QUARRY_ALL_MECHANISMS)
+                    && LookUpPredictor.isWrong(span.argument());
+            if (!prefetch && !wrongGuess) {
                 made.merge(span.tool() + " " + span.argument(), 1, Integer::sum);
             }
         }

@@ -64,6 +64,11 @@ public final class ScenarioTools {
         return value;
     }
 
+    /** The task these tools serve. */
+    Scenario.Task task() {
+        return task;
+    }
+
     /** Every call so far, in completion order. */
     public List<ToolSpan> spans() {
         synchronized (spans) {
