@@ -127,6 +127,9 @@ public class QuarryAutoConfiguration {
     @ConditionalOnProperty(prefix = "quarry.bedrock", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class BedrockConfiguration {
 
+        /** The {@code quarry.bedrock.prompt-caching} value for {@code ClaudeOnBedrock.cacheSharedPrefix()}. */
+        static final String SHARED_PREFIX = "shared-prefix";
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean({ClaudeOnBedrock.class, ChatModel.class, Agent.class})
         ClaudeOnBedrock quarryClaude(QuarryProperties properties) {
@@ -141,9 +144,16 @@ public class QuarryAutoConfiguration {
                 claude.serviceTier(
                         enumValue(BedrockServiceTier.class, "quarry.bedrock.service-tier", settings.serviceTier()));
             }
-            if (settings.promptCaching() != null) {
-                claude.promptCaching(enumValue(
-                        BedrockCachePointPlacement.class, "quarry.bedrock.prompt-caching", settings.promptCaching()));
+            String caching = settings.promptCaching();
+            if (caching != null && caching.strip().equalsIgnoreCase(SHARED_PREFIX)) {
+                claude.cacheSharedPrefix();
+            } else if (caching != null) {
+                try {
+                    claude.promptCaching(
+                            enumValue(BedrockCachePointPlacement.class, "quarry.bedrock.prompt-caching", caching));
+                } catch (ConfigurationException e) {
+                    throw new ConfigurationException(e.getMessage() + " (or " + SHARED_PREFIX + ")");
+                }
             }
             return claude.build();
         }

@@ -49,7 +49,9 @@ public record QuarryProperties(
      * @param modelId the Bedrock model or inference profile id; default Quarry's Claude default
      * @param region the AWS region; default us-east-1
      * @param serviceTier PRIORITY, DEFAULT, FLEX or RESERVED
-     * @param promptCaching where prompt cache points go (langchain4j's {@code BedrockCachePointPlacement})
+     * @param promptCaching where prompt cache points go: {@code shared-prefix} (after the part every call of the
+     *     agent shares, {@code ClaudeOnBedrock.cacheSharedPrefix()}) or one of langchain4j's
+     *     {@code BedrockCachePointPlacement} values ({@code after-system}, {@code after-tools}, ...)
      * @param timeout per call; default 2 minutes
      * @param maxConnections HTTP connections to Bedrock; default 50
      * @param maxTokens most output tokens per call; default 4096

@@ -126,8 +126,20 @@ class QuarryAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(ClaudeOnBedrock.class);
                     assertThat(context.getBean(ClaudeOnBedrock.class).modelId()).isEqualTo("anthropic.claude-test");
+                    assertThat(context.getBean(ClaudeOnBedrock.class).cachesSharedPrefix())
+                            .isFalse();
                     assertThat(context).hasSingleBean(Agent.class);
                 });
+        runner.withPropertyValues("quarry.bedrock.prompt-caching=shared-prefix")
+                .run(context -> assertThat(
+                                context.getBean(ClaudeOnBedrock.class).cachesSharedPrefix())
+                        .isTrue());
+        runner.withPropertyValues("quarry.bedrock.prompt-caching=after-lunch")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("quarry.bedrock.prompt-caching must be one of")
+                        .hasMessageContaining("(or shared-prefix)"));
         runner.withUserConfiguration(OfflineModelConfiguration.class).run(context -> {
             assertThat(context).doesNotHaveBean(ClaudeOnBedrock.class);
             assertThat(context.getBean(Agent.class).run("What is Lima?").answer())

@@ -90,6 +90,11 @@ public final class ClaudeOnBedrock implements AutoCloseable {
         return modelId;
     }
 
+    /** Whether the models put a prompt-cache point after the shared prefix ({@link Builder#cacheSharedPrefix}). */
+    public boolean cachesSharedPrefix() {
+        return cacheSharedPrefix;
+    }
+
     /** A blocking model over the Converse API. */
     public ChatModel chatModel() {
         var client = BedrockRuntimeClient.builder()
