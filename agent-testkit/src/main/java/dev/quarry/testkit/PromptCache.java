@@ -27,6 +27,9 @@ final class PromptCache {
 
     static final Duration TIME_TO_LIVE = Duration.ofMinutes(5);
 
+    /** Past this many entries, expired ones are dropped, so a long test does not keep every prefix. */
+    private static final int MAX_ENTRIES_BEFORE_SWEEP = 1_024;
+
     /** The cache tokens of one request: read from earlier requests, and written by this one. */
     record Outcome(int readTokens, int writeTokens) {
         static final Outcome NONE = new Outcome(0, 0);
@@ -56,6 +59,9 @@ final class PromptCache {
      * @param firstTokenNanos when its first token will be out: what it writes is readable from then on
      */
     synchronized Outcome serve(String modelId, JsonNode body, long nowNanos, long firstTokenNanos) {
+        if (entries.size() > MAX_ENTRIES_BEFORE_SWEEP) {
+            entries.values().removeIf(entry -> entry.expiresNanos() <= nowNanos);
+        }
         int minimum = minimumTokensByModel.getOrDefault(modelId, minimumTokens);
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Checkpoint checkpoint : checkpoints(body)) {
