@@ -5,9 +5,7 @@ import static dev.quarry.testkit.ScriptedChatModel.toolCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
@@ -34,27 +32,28 @@ class SpeculationTest {
 
     final Map<String, Integer> searches = new ConcurrentHashMap<>();
 
+    /** A search tool ({@code q}) that counts its calls and runs {@code before} first. */
     Tool search(ToolPolicy policy, Tool.Body before) {
-        return Tool.of(
-                ToolSpecification.builder()
-                        .name("search")
-                        .description("searches the documents")
-                        .parameters(JsonObjectSchema.builder()
-                                .addStringProperty("query", "what to find")
-                                .required("query")
-                                .build())
-                        .build(),
-                policy,
-                (arguments, context) -> {
-                    String query = arguments.get("query").asText();
-                    searches.merge(query, 1, Integer::sum);
-                    before.execute(arguments, context);
-                    return ToolResult.of("found " + query, List.of(new Citation(query, 0, 0, 5, query, "")));
-                });
+        return TestTools.contextTool("search", policy, (arguments, context) -> {
+            String query = arguments.get("q").asText();
+            searches.merge(query, 1, Integer::sum);
+            before.execute(arguments, context);
+            return ToolResult.of("found " + query, List.of(new Citation(query, 0, 0, 5, query, "")));
+        });
     }
 
     static Speculation predicting(String... queries) {
-        return Speculation.withArgument("search", "query", task -> List.of(queries));
+        return Speculation.withArgument("search", "q", task -> List.of(queries));
+    }
+
+    /** The first model turn: waits for what the test needs to have happened, then asks for both searches. */
+    static AiMessage bothSearchesOnce(CountDownLatch happened) {
+        try {
+            assertThat(happened.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return toolCalls(call("c1", "search", "{\"q\":\"Lyon\"}"), call("c2", "search", "{\"q\":\"Nice\"}"));
     }
 
     @Test
@@ -62,21 +61,15 @@ class SpeculationTest {
         CountDownLatch lyonStarted = new CountDownLatch(1);
         ScriptedChatModel model = ScriptedChatModel.replying(request -> {
             if (request.messages().size() == 1) {
-                try {
-                    // the speculative search for Lyon started with the run, before this first model call
-                    assertThat(lyonStarted.await(30, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return toolCalls(
-                        call("c1", "search", "{\"query\":\"Lyon\"}"), call("c2", "search", "{\"query\":\"Nice\"}"));
+                // the speculative search for Lyon started with the run, before this first model call
+                return bothSearchesOnce(lyonStarted);
             }
             return AiMessage.from("Lyon is larger.");
         });
         AgentResult result = Agent.builder()
                 .model(model)
                 .tool(search(ToolPolicy.readOnly(), (arguments, context) -> {
-                    if (arguments.get("query").asText().equals("Lyon")) {
+                    if (arguments.get("q").asText().equals("Lyon")) {
                         lyonStarted.countDown();
                     }
                     return null;
@@ -113,15 +106,10 @@ class SpeculationTest {
         };
         ScriptedChatModel model = ScriptedChatModel.replying(request -> {
             if (request.messages().size() == 1) {
-                try {
-                    // one prediction holds the only permit (blocked below), so the other one was not run
-                    assertThat(oneNotRun.await(30, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                // one prediction holds the only permit (blocked below), so the other one was not run
+                AiMessage turn = bothSearchesOnce(oneNotRun);
                 release.countDown();
-                return toolCalls(
-                        call("c1", "search", "{\"query\":\"Lyon\"}"), call("c2", "search", "{\"query\":\"Nice\"}"));
+                return turn;
             }
             return AiMessage.from("Both found.");
         });

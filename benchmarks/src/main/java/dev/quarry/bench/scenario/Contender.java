@@ -10,10 +10,11 @@ import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.Planner;
 
 /**
- * One way of answering a task: three LangChain4j {@code AiServices} set-ups a Java developer would pick
- * instead of Quarry, and five Quarry set-ups. Each label says what it is: which loop, and which behaviour of
+ * One way of answering a task: four LangChain4j {@code AiServices} set-ups a Java developer would pick
+ * instead of Quarry, and nine Quarry set-ups. Each label says what it is: which loop, and which behaviour of
  * the simulated model (one tool call per turn, or every ready call in one turn: parallel tool use). They
- * differ only in how many model round trips they need and how much waiting they overlap.
+ * differ only in how many model round trips they need, how much waiting they overlap, and (b2, h, j) how much
+ * of the prompt the model reads from its cache instead of processing it again.
  */
 public enum Contender {
     /**
@@ -69,6 +70,21 @@ public enum Contender {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
             return Answer.of(quarry(models, tools, Planner.toolUse(), false, false, systemPrompt)
+                    .run(question));
+        }
+    },
+    /**
+     * (c2) Quarry's default planner with Claude's streaming model as well, which is how the Spring Boot starter
+     * configures its agent: each tool call starts as soon as it is complete in the stream, and the answer
+     * streams to the caller.
+     */
+    QUARRY_TOOL_USE_STREAMING(
+            "c2",
+            "Quarry default (ToolUsePlanner) + streaming, as the Spring starter configures it",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return Answer.of(quarry(models, tools, Planner.toolUse(), true, false, systemPrompt)
                     .run(question));
         }
     },
@@ -129,14 +145,8 @@ public enum Contender {
             ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
-            Agent agent = Agent.builder()
-                    .model(models.chatCachingSharedPrefix())
-                    .streamingModel(models.streamingCachingSharedPrefix())
-                    .planner(Planner.graph())
-                    .systemPrompt(systemPrompt)
-                    .toolsFrom(tools)
-                    .build();
-            return Answer.of(agent.run(question));
+            return Answer.of(
+                    cachedGraphBuilder(models, tools, systemPrompt).build().run(question));
         }
     },
     /**
@@ -170,18 +180,23 @@ public enum Contender {
             ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
-            Agent agent = Agent.builder()
-                    .model(models.chatCachingSharedPrefix())
-                    .streamingModel(models.streamingCachingSharedPrefix())
-                    .planner(Planner.graph())
-                    .systemPrompt(systemPrompt)
-                    .toolsFrom(tools)
+            Agent agent = cachedGraphBuilder(models, tools, systemPrompt)
                     .modelInterceptor(ModelRouting.plansTo(FAST_PLANNER_MODEL_ID))
                     .speculate(speculation(tools))
                     .build();
             return Answer.of(agent.run(question));
         }
     };
+
+    /** (e) on the models that cache the shared prefix: the base of (h) and (j). */
+    private static Agent.Builder cachedGraphBuilder(Models models, ScenarioTools tools, String systemPrompt) {
+        return Agent.builder()
+                .model(models.chatCachingSharedPrefix())
+                .streamingModel(models.streamingCachingSharedPrefix())
+                .planner(Planner.graph())
+                .systemPrompt(systemPrompt)
+                .toolsFrom(tools);
+    }
 
     /** The speculative look-ups of (i) and (j): the simulated predictor's guesses for the task. */
     private static Speculation speculation(ScenarioTools tools) {
@@ -205,7 +220,7 @@ public enum Contender {
         this.protocol = protocol;
     }
 
-    /** The letter the issues and the report use: a, a2, b, b2, c to j. */
+    /** The letter the issues and the report use: a, a2, b, b2, c, c2, d to j. */
     public String letter() {
         return letter;
     }

@@ -43,7 +43,8 @@ class ScenarioHarnessTest {
                         case AISERVICES_PARALLEL_CALLS_SEQUENTIAL,
                                 AISERVICES_CONCURRENT,
                                 AISERVICES_CONCURRENT_CACHED,
-                                QUARRY_TOOL_USE -> task.levels() + 1;
+                                QUARRY_TOOL_USE,
+                                QUARRY_TOOL_USE_STREAMING -> task.levels() + 1;
                         default -> reading ? 2 : 1;
                     };
                     assertThat(run.modelCalls())
