@@ -34,6 +34,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private final BedrockSimulator simulator;
     private final ClientTimedModels clientTimes = new ClientTimedModels();
     private final Contender.Models models;
+    private final List<ClaudeOnBedrock> clients = new ArrayList<>();
 
     /** The Bedrock user guide's minimum cacheable prefix for Claude Haiku 4.5, the fast planner's model. */
     static final int HAIKU_CACHE_MINIMUM_TOKENS = 4_096;
@@ -55,16 +56,21 @@ public final class ScenarioRunner implements AutoCloseable {
                 .promptCacheMinimumTokens(Contender.FAST_PLANNER_MODEL_ID, HAIKU_CACHE_MINIMUM_TOKENS)
                 .serverThreads(Math.max(64, settings.concurrency() * 8))
                 .start();
-        ClaudeOnBedrock claude = claude().build();
-        ClaudeOnBedrock cachingSystem =
-                claude().promptCaching(BedrockCachePointPlacement.AFTER_SYSTEM).build();
-        ClaudeOnBedrock cachingSharedPrefix = claude().cacheSharedPrefix().build();
+        ClaudeOnBedrock claude = client(claude());
+        ClaudeOnBedrock cachingSystem = client(claude().promptCaching(BedrockCachePointPlacement.AFTER_SYSTEM));
+        ClaudeOnBedrock cachingSharedPrefix = client(claude().cacheSharedPrefix());
         this.models = new Contender.Models(
                 clientTimes.timed(claude.chatModel()),
                 clientTimes.timed(claude.streamingChatModel()),
                 clientTimes.timed(cachingSystem.chatModel()),
                 clientTimes.timed(cachingSharedPrefix.chatModel()),
                 clientTimes.timed(cachingSharedPrefix.streamingChatModel()));
+    }
+
+    private ClaudeOnBedrock client(ClaudeOnBedrock.Builder builder) {
+        ClaudeOnBedrock client = builder.build();
+        clients.add(client);
+        return client;
     }
 
     private ClaudeOnBedrock.Builder claude() {
@@ -247,6 +253,10 @@ public final class ScenarioRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        // each streaming client's event loop takes its quiet period (about 2 s) to shut down: close them at once
+        try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            clients.forEach(client -> closing.execute(client::close));
+        }
         simulator.close();
     }
 
