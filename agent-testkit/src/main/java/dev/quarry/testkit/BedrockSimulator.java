@@ -162,7 +162,11 @@ public final class BedrockSimulator implements AutoCloseable {
                         modelId,
                         body,
                         receivedNanos,
-                        receivedNanos + profile.timeToFirstToken(inputTokens).toNanos());
+                        // whole milliseconds, as the reply is delayed: readable before the reply starts
+                        receivedNanos
+                                + Duration.ofMillis(profile.timeToFirstToken(inputTokens)
+                                                .toMillis())
+                                        .toNanos());
         int processed = Math.max(0, inputTokens - cache.readTokens());
         Timing timing = turn == null ? new Timing(0, 0) : Timing.of(profile, processed, turn, streaming);
         requests.add(new CapturedRequest(
