@@ -405,7 +405,6 @@ public final class Agent {
         private Duration streamIdleTimeout = Duration.ofSeconds(30);
         private Prefetch prefetch;
         private Speculation speculation;
-        private boolean deduplicate = true;
         private RunJournal journal;
         private final List<String> problems = new ArrayList<>();
 
@@ -584,7 +583,6 @@ public final class Agent {
         /** Whether identical tool calls (same tool, same arguments) in one run execute once; default true. */
         public Builder deduplicate(boolean deduplicate) {
             steps.deduplicate(deduplicate);
-            this.deduplicate = deduplicate;
             return this;
         }
 
@@ -647,25 +645,14 @@ public final class Agent {
             } catch (IllegalArgumentException e) {
                 all.add(e.getMessage());
             }
-            if (prefetch != null
-                    && registry != null
-                    && registry.find(prefetch.toolName()).isEmpty()) {
-                all.add("the prefetch calls tool '" + prefetch.toolName() + "', which is not registered; known: "
-                        + registry.names());
+            if (prefetch != null) {
+                registeredTool(registry, "prefetch", prefetch.toolName(), all);
             }
-            if (speculation != null && registry != null) {
-                var tool = registry.find(speculation.toolName());
-                if (tool.isEmpty()) {
-                    all.add("the speculation calls tool '" + speculation.toolName()
-                            + "', which is not registered; known: " + registry.names());
-                } else if (tool.get().policy().sideEffecting()) {
-                    all.add("the speculation calls tool '" + speculation.toolName()
-                            + "', which has side effects; speculate only with read-only tools");
-                }
-                if (!deduplicate) {
-                    all.add("speculation needs step deduplication, which serves the model's calls from the"
-                            + " speculative ones: remove deduplicate(false) or the speculation");
-                }
+            if (speculation != null) {
+                registeredTool(registry, "speculation", speculation.toolName(), all)
+                        .filter(tool -> tool.policy().sideEffecting())
+                        .ifPresent(tool -> all.add("the speculation calls tool '" + tool.name()
+                                + "', which has side effects; speculate only with read-only tools"));
             }
             StepScheduler scheduler = null;
             try {
@@ -673,10 +660,28 @@ public final class Agent {
             } catch (ConfigurationException e) {
                 all.add(e.getMessage());
             }
+            if (speculation != null && scheduler != null && !scheduler.deduplicates()) {
+                all.add("speculation needs step deduplication, which serves the model's calls from the"
+                        + " speculative ones: remove deduplicate(false) or the speculation");
+            }
             if (!all.isEmpty()) {
                 throw new ConfigurationException("the agent cannot be built: " + String.join("; ", all));
             }
             return new Agent(this, registry, scheduler);
+        }
+
+        /** The tool {@code user} calls, or empty with the problem added when it is not registered. */
+        private static Optional<Tool> registeredTool(
+                ToolRegistry registry, String user, String toolName, List<String> problems) {
+            if (registry == null) {
+                return Optional.empty();
+            }
+            Optional<Tool> tool = registry.find(toolName);
+            if (tool.isEmpty()) {
+                problems.add("the " + user + " calls tool '" + toolName + "', which is not registered; known: "
+                        + registry.names());
+            }
+            return tool;
         }
     }
 }

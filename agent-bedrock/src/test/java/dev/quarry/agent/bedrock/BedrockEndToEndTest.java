@@ -231,13 +231,18 @@ class BedrockEndToEndTest {
         return agent.build().run("weather in Lyon?");
     }
 
+    /** A plan of one weather look-up, then "Sunny." for the join. */
+    private static Turn planThenJoin(JsonNode body) {
+        return dev.quarry.testkit.ConverseBodies.systemText(body)
+                        .contains(dev.quarry.agent.plan.GraphPlanner.PLAN_HEADER)
+                ? Turn.text("{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}")
+                : Turn.text("Sunny.");
+    }
+
     private static BedrockSimulator planThenJoinSimulator(LatencyProfile latency) {
         return BedrockSimulator.builder()
                 .latency(latency)
-                .script(body -> dev.quarry.testkit.ConverseBodies.systemText(body)
-                                .contains(dev.quarry.agent.plan.GraphPlanner.PLAN_HEADER)
-                        ? Turn.text("{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}")
-                        : Turn.text("Sunny."))
+                .script(BedrockEndToEndTest::planThenJoin)
                 .start();
     }
 
@@ -295,11 +300,7 @@ class BedrockEndToEndTest {
     void aModelsOwnCacheMinimumAppliesToItsRequestsOnly() {
         try (BedrockSimulator simulator = BedrockSimulator.builder()
                 .promptCacheMinimumTokens(MODEL, 4_096)
-                .script(body -> Turn.text(
-                        dev.quarry.testkit.ConverseBodies.systemText(body)
-                                        .contains(dev.quarry.agent.plan.GraphPlanner.PLAN_HEADER)
-                                ? "{\"id\": 1, \"tool\": \"weather\", \"args\": {\"q\": \"Lyon\"}}"
-                                : "Sunny."))
+                .script(BedrockEndToEndTest::planThenJoin)
                 .start()) {
             // about 2,000 tokens of shared prefix: over the general 1,024, under this model's 4,096
             AgentResult result = runCachedGraphAgent(simulator, 8_000, false);

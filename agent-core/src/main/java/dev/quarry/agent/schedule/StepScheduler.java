@@ -73,6 +73,11 @@ public final class StepScheduler {
         return maxConcurrency;
     }
 
+    /** Whether a run answers a repeated call (same tool, same arguments) with the first one's result. */
+    public boolean deduplicates() {
+        return deduplicate;
+    }
+
     /**
      * Opens a run.
      *

@@ -115,6 +115,11 @@ public enum Contender {
             return Answer.of(quarry(models, tools, Planner.graph(), true, true, systemPrompt)
                     .run(question));
         }
+
+        @Override
+        boolean unasked(Scenario.Task task, String argument) {
+            return argument.equals(task.question());
+        }
     },
     /**
      * (g) (e) with the plan written by a faster model ({@link ModelRouting#plansTo}, the simulator's planner
@@ -167,6 +172,11 @@ public enum Contender {
                     .build();
             return Answer.of(agent.run(question));
         }
+
+        @Override
+        boolean unasked(Scenario.Task task, String argument) {
+            return LookUpPredictor.isWrong(argument);
+        }
     },
     /**
      * (j) Every latency mechanism of (g), (h) and (i) at once, with all their costs: the plan on the fast
@@ -185,6 +195,11 @@ public enum Contender {
                     .speculate(speculation(tools))
                     .build();
             return Answer.of(agent.run(question));
+        }
+
+        @Override
+        boolean unasked(Scenario.Task task, String argument) {
+            return LookUpPredictor.isWrong(argument);
         }
     };
 
@@ -238,6 +253,14 @@ public enum Contender {
     /** Whether this is one of Quarry's set-ups. */
     public boolean isQuarry() {
         return name().startsWith("QUARRY");
+    }
+
+    /**
+     * Whether a tool call with this argument is one the contender makes on its own, which the task does not
+     * ask for (a prefetch, a wrong speculative guess): the call contract leaves it out.
+     */
+    boolean unasked(Scenario.Task task, String argument) {
+        return false;
     }
 
     /** Answers one task; the tools are fresh for the task. */

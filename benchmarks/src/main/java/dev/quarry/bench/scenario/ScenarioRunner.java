@@ -228,12 +228,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         Map<String, Integer> made = new HashMap<>();
         for (ScenarioTools.ToolSpan span : spans) {
-            boolean prefetch = contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH
-                    && span.argument().equals(task.question());
-            boolean wrongGuess = (contender == Contender.QUARRY_GRAPH_STREAMING_SPECULATIVE
-                            || contender == Contender.QUARRY_ALL_MECHANISMS)
-                    && LookUpPredictor.isWrong(span.argument());
-            if (!prefetch && !wrongGuess) {
+            if (!contender.unasked(task, span.argument())) {
                 made.merge(span.tool() + " " + span.argument(), 1, Integer::sum);
             }
         }
