@@ -3,22 +3,28 @@ package dev.quarry.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.internal.JsonSchemaElementJsonUtils;
 import dev.quarry.agent.Agent;
-import dev.quarry.agent.AgentResult;
-import dev.quarry.agent.error.QuarryException;
 import dev.quarry.agent.tool.ArgumentValidator;
 import dev.quarry.agent.tool.Citation;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolContext;
 import dev.quarry.agent.tool.ToolResult;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +40,7 @@ final class McpServing {
     private McpServing() {}
 
     /** A Quarry tool served over MCP; its policy becomes the read-only and idempotent hints. */
-    static SyncToolSpecification tool(Tool tool) {
+    static SyncToolSpecification tool(Tool tool, CallBounds bounds) {
         McpSchema.Tool described = McpSchema.Tool.builder()
                 .name(tool.name())
                 .description(tool.specification().description())
@@ -45,7 +51,44 @@ final class McpServing {
                         .idempotentHint(tool.policy().idempotent())
                         .build())
                 .build();
-        return new SyncToolSpecification(described, (exchange, request) -> call(tool, request));
+        return new SyncToolSpecification(
+                described,
+                (exchange, request) -> bounded(exchange, tool.name(), bounds, () -> {
+                    FutureTask<McpSchema.CallToolResult> task = new FutureTask<>(() -> call(tool, request));
+                    THREADS.execute(task);
+                    return new Call(task, () -> task.cancel(true));
+                }));
+    }
+
+    /** A call under way: its outcome, and how to stop it. */
+    record Call(Future<McpSchema.CallToolResult> outcome, Runnable cancel) {}
+
+    /**
+     * Runs a call within the bounds: cancelled when its client's exchange ends first or its time is up (both
+     * answered with an error result), its text cut at the largest result.
+     */
+    private static McpSchema.CallToolResult bounded(
+            McpSyncServerExchange exchange, String name, CallBounds bounds, Supplier<Call> start) {
+        Call call = start.get();
+        Object watch = exchange.transportContext().get(ClientWatch.ATTRIBUTE);
+        if (watch instanceof ClientWatch client) {
+            client.onClose(call.cancel());
+        }
+        try {
+            return bounds.cut(call.outcome().get(bounds.timeout().toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            call.cancel().run();
+            return error(name + " did not finish within " + bounds.timeout().toSeconds() + " s and was cancelled");
+        } catch (CancellationException e) {
+            return error(name + " was cancelled: its client went away");
+        } catch (ExecutionException e) {
+            LOG.debug("MCP call of {} failed", name, e.getCause());
+            return error(name + " failed: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            call.cancel().run();
+            Thread.currentThread().interrupt();
+            return error(name + " was interrupted");
+        }
     }
 
     private static Map<String, Object> schema(Tool tool) {
@@ -79,7 +122,7 @@ final class McpServing {
     }
 
     /** An agent served as one MCP tool taking a {@code question}: its answer, with citations. */
-    static SyncToolSpecification agent(String name, String description, Agent agent) {
+    static SyncToolSpecification agent(String name, String description, Agent agent, CallBounds bounds) {
         McpSchema.Tool described = McpSchema.Tool.builder()
                 .name(name)
                 .description(description)
@@ -98,21 +141,16 @@ final class McpServing {
             if (!(question instanceof String text) || text.isBlank()) {
                 return error("question must be a non-blank string");
             }
-            try {
-                AgentResult result = agent.run(text);
-                if (result.waitingForApproval()) {
-                    return error("the run " + result.runId() + " waits for approval of "
-                            + result.waiting().stream().map(w -> w.tool()).toList());
-                }
-                return cited(result.answer(), result.citations());
-            } catch (QuarryException e) {
-                return error(e.getMessage());
-            }
+            return bounded(exchange, name, bounds, () -> {
+                AgentCall run = new AgentCall(exchange, request.progressToken());
+                agent.stream(text).subscribe(run);
+                return new Call(run.outcome(), run::cancel);
+            });
         });
     }
 
     /** Text for the model and, as structured content, the citations with their offsets. */
-    private static McpSchema.CallToolResult cited(String text, List<Citation> citations) {
+    static McpSchema.CallToolResult cited(String text, List<Citation> citations) {
         StringBuilder content = new StringBuilder(text);
         if (!citations.isEmpty()) {
             content.append("\n\nSources:");
@@ -142,7 +180,7 @@ final class McpServing {
         return fields;
     }
 
-    private static McpSchema.CallToolResult error(String message) {
+    static McpSchema.CallToolResult error(String message) {
         return McpSchema.CallToolResult.builder()
                 .addTextContent(message)
                 .isError(true)

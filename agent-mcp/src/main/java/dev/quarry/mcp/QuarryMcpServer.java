@@ -3,6 +3,7 @@ package dev.quarry.mcp;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.tool.Tool;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -10,17 +11,24 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves Quarry tools and agents over MCP, so any MCP client (Claude Desktop, an IDE, another agent
@@ -43,15 +51,22 @@ import org.eclipse.jetty.servlet.ServletHolder;
  */
 public final class QuarryMcpServer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(QuarryMcpServer.class);
+
     private final String name;
     private final String version;
-    private final List<SyncToolSpecification> tools;
+    private final List<Tool> tools;
+    private final List<ServedAgent> agents;
 
-    private QuarryMcpServer(Builder builder, List<SyncToolSpecification> tools) {
+    private QuarryMcpServer(Builder builder, List<Tool> tools) {
         this.name = builder.name;
         this.version = builder.version;
         this.tools = List.copyOf(tools);
+        this.agents = List.copyOf(builder.agents);
     }
+
+    /** An agent served as a tool. */
+    private record ServedAgent(String name, String description, Agent agent) {}
 
     /** A builder for a server named "quarry" with no tools yet. */
     public static Builder builder() {
@@ -60,7 +75,10 @@ public final class QuarryMcpServer {
 
     /** The names of the tools served. */
     public List<String> toolNames() {
-        return tools.stream().map(t -> t.tool().name()).toList();
+        List<String> names =
+                new ArrayList<>(agents.stream().map(ServedAgent::name).toList());
+        tools.forEach(t -> names.add(t.name()));
+        return names;
     }
 
     /** Serves over this process's standard input and output until the client closes them (or the process ends). */
@@ -68,10 +86,14 @@ public final class QuarryMcpServer {
         serve(System.in, System.out);
     }
 
-    /** Serves over the given streams until the process ends; standard output must carry nothing else. */
+    /**
+     * Serves over the given streams until the process ends; standard output must carry nothing else. Calls
+     * run under the default {@link McpHttpOptions#callTimeout()} and {@link McpHttpOptions#maxResultChars()}.
+     */
     public void serve(InputStream in, OutputStream out) throws InterruptedException {
         McpSyncServer server = started(
-                McpServer.sync(new StdioServerTransportProvider(new JacksonMcpJsonMapper(Json.MAPPER), in, out)));
+                McpServer.sync(new StdioServerTransportProvider(new JacksonMcpJsonMapper(Json.MAPPER), in, out)),
+                CallBounds.of(McpHttpOptions.builder("127.0.0.1", 0).build()));
         try {
             Thread.currentThread().join();
         } finally {
@@ -80,40 +102,71 @@ public final class QuarryMcpServer {
     }
 
     /**
-     * Serves streamable HTTP at {@code http://host:port/mcp} until the returned handle is closed.
+     * Serves streamable HTTP at {@code http://host:port/mcp} with the default {@link McpHttpOptions} (loopback
+     * Host and Origin only, no authentication) until the returned handle is closed.
      *
      * @param port 0 for any free port ({@link Http#port()} tells which)
      */
     public Http serveHttp(String host, int port) {
+        return serveHttp(McpHttpOptions.builder(host, port).build());
+    }
+
+    /**
+     * Serves streamable HTTP at {@code http://host:port/mcp} until the returned handle is closed: every request
+     * passes the Host, Origin, token and size checks of the options before the protocol sees it, and every
+     * call runs within their time and result limits; a call whose client goes away is cancelled.
+     */
+    public Http serveHttp(McpHttpOptions options) {
+        return serveHttp(options, System::nanoTime);
+    }
+
+    Http serveHttp(McpHttpOptions options, LongSupplier clock) {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(Json.MAPPER))
                 .mcpEndpoint("/mcp")
+                .maxRequestSize(options.maxRequestBytes())
+                .sessionSweepInterval(options.sessionIdleTimeout())
+                .contextExtractor(request -> McpTransportContext.create(Map.of(
+                        ClientWatch.ATTRIBUTE, request.getAttribute(ClientWatch.ATTRIBUTE),
+                        McpHttpGuard.CALLER, request.getAttribute(McpHttpGuard.CALLER))))
                 .build();
-        McpSyncServer server = started(McpServer.sync(transport));
+        McpSyncServer server = started(McpServer.sync(transport), CallBounds.of(options));
+        McpSessionLimits sessions = new McpSessionLimits(options, clock);
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost(host);
-        connector.setPort(port);
+        connector.setHost(options.host());
+        connector.setPort(options.port());
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.addFilter(
+                new FilterHolder(new McpHttpGuard(options, sessions)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(transport), "/mcp");
         jetty.setHandler(context);
         try {
             jetty.start();
         } catch (Exception e) {
             server.close();
-            throw new ConfigurationException("cannot serve MCP on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new ConfigurationException(
+                    "cannot serve MCP on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        return new Http(jetty, server, connector.getLocalPort());
+        if (!options.loopback() && options.authenticator().isEmpty()) {
+            LOG.warn(
+                    "MCP server on {} is reachable from other machines and nothing authenticates its callers",
+                    options.host());
+        }
+        return new Http(jetty, server, connector.getLocalPort(), sessions);
     }
 
-    /** The server on a transport: this server's name, version and tools. */
-    private McpSyncServer started(McpServer.SyncSpecification<?> specification) {
+    /** The server on a transport: this server's name, version and tools, each call within the bounds. */
+    private McpSyncServer started(McpServer.SyncSpecification<?> specification, CallBounds bounds) {
+        List<SyncToolSpecification> specifications = new ArrayList<>();
+        agents.forEach(a -> specifications.add(McpServing.agent(a.name(), a.description(), a.agent(), bounds)));
+        tools.forEach(t -> specifications.add(McpServing.tool(t, bounds)));
         return specification
                 .serverInfo(name, version)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(tools)
+                .tools(specifications)
                 .build();
     }
 
@@ -122,11 +175,18 @@ public final class QuarryMcpServer {
         private final Server jetty;
         private final McpSyncServer server;
         private final int port;
+        private final McpSessionLimits sessions;
 
-        private Http(Server jetty, McpSyncServer server, int port) {
+        private Http(Server jetty, McpSyncServer server, int port, McpSessionLimits sessions) {
             this.jetty = jetty;
             this.server = server;
             this.port = port;
+            this.sessions = sessions;
+        }
+
+        /** How many MCP sessions are open now (idle ones past their timeout not counted). */
+        public int openSessions() {
+            return sessions.open();
         }
 
         /** The port it listens on. */
@@ -148,7 +208,7 @@ public final class QuarryMcpServer {
         private String version = "0.1.0";
         private boolean exposeSideEffecting;
         private final List<Tool> plainTools = new ArrayList<>();
-        private final List<SyncToolSpecification> agents = new ArrayList<>();
+        private final List<ServedAgent> agents = new ArrayList<>();
 
         private Builder() {}
 
@@ -173,7 +233,7 @@ public final class QuarryMcpServer {
 
         /** Serves an agent as the tool {@code name} taking a {@code question}; it answers with citations. */
         public Builder agent(String name, String description, Agent agent) {
-            agents.add(McpServing.agent(
+            agents.add(new ServedAgent(
                     Objects.requireNonNull(name, "name"),
                     Objects.requireNonNull(description, "description"),
                     Objects.requireNonNull(agent, "agent")));
@@ -193,28 +253,31 @@ public final class QuarryMcpServer {
          */
         public QuarryMcpServer build() {
             List<String> problems = new ArrayList<>();
-            List<SyncToolSpecification> specifications = new ArrayList<>(agents);
+            List<Tool> served = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            agents.forEach(a -> {
+                if (!names.add(a.name())) {
+                    problems.add("two tools are named " + a.name());
+                }
+            });
             for (Tool tool : plainTools) {
                 if (tool.policy().sideEffecting() && !exposeSideEffecting) {
                     problems.add("tool " + tool.name() + " is side-effecting; MCP clients call tools without Quarry's"
                             + " approval gate, so it is not served unless exposeSideEffecting(true)");
-                } else {
-                    specifications.add(McpServing.tool(tool));
+                    continue;
+                }
+                served.add(tool);
+                if (!names.add(tool.name())) {
+                    problems.add("two tools are named " + tool.name());
                 }
             }
-            Set<String> names = new HashSet<>();
-            for (SyncToolSpecification specification : specifications) {
-                if (!names.add(specification.tool().name())) {
-                    problems.add("two tools are named " + specification.tool().name());
-                }
-            }
-            if (specifications.isEmpty() && problems.isEmpty()) {
+            if (names.isEmpty() && problems.isEmpty()) {
                 problems.add("nothing to serve: add a tool or an agent");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException("QuarryMcpServer: " + String.join("; ", problems));
             }
-            return new QuarryMcpServer(this, specifications);
+            return new QuarryMcpServer(this, served);
         }
     }
 }
