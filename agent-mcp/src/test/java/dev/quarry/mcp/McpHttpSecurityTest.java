@@ -218,17 +218,8 @@ class McpHttpSecurityTest {
     void aClientThatDisconnectsMidCallCancelsIt() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        QuarryMcpServer server = QuarryMcpServer.builder()
-                .tool(tool("hang", () -> {
-                    started.countDown();
-                    try {
-                        new CountDownLatch(1).await();
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                    }
-                    return ToolResult.of("never");
-                }))
-                .build();
+        QuarryMcpServer server =
+                QuarryMcpServer.builder().tool(hanging(started, interrupted)).build();
         try (QuarryMcpServer.Http http = server.serveHttp("127.0.0.1", 0)) {
             int port = http.port();
             String session = RawHttp.post(port, mcp(port), INITIALIZE).header("Mcp-Session-Id");
@@ -253,17 +244,8 @@ class McpHttpSecurityTest {
     void notificationsCancelledCancelsTheCallItNames() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        QuarryMcpServer server = QuarryMcpServer.builder()
-                .tool(tool("hang", () -> {
-                    started.countDown();
-                    try {
-                        new CountDownLatch(1).await();
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                    }
-                    return ToolResult.of("never");
-                }))
-                .build();
+        QuarryMcpServer server =
+                QuarryMcpServer.builder().tool(hanging(started, interrupted)).build();
         try (QuarryMcpServer.Http http = server.serveHttp("127.0.0.1", 0)) {
             int port = http.port();
             String session = RawHttp.post(port, mcp(port), INITIALIZE).header("Mcp-Session-Id");
@@ -306,6 +288,19 @@ class McpHttpSecurityTest {
 
     private static final java.util.concurrent.ExecutorService THREADS =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    /** A tool that says when it started and then waits until it is interrupted, and says that too. */
+    private static Tool hanging(CountDownLatch started, CountDownLatch interrupted) {
+        return tool("hang", () -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return ToolResult.of("never");
+        });
+    }
 
     private static Tool tool(String name, java.util.function.Supplier<ToolResult> body) {
         return Tool.of(
