@@ -136,7 +136,8 @@ final class McpConnection implements AutoCloseable {
             client.initialize();
         } catch (RuntimeException e) {
             client.close();
-            throw new ToolException("cannot connect to the MCP server " + server + ": " + e.getMessage(), true, e);
+            throw new ToolException(
+                    "cannot connect to the MCP server " + server + ": " + e.getMessage() + rootCause(e), true, e);
         }
         if (transport instanceof StdioClientTransport stdio) {
             Thread.ofVirtual().name("quarry-mcp-exit").start(() -> {
@@ -178,5 +179,14 @@ final class McpConnection implements AutoCloseable {
             end(session);
             session = null;
         }
+    }
+
+    /** The innermost cause's message (a 401 from the server, a refused connection), when it says more. */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
     }
 }

@@ -83,7 +83,18 @@ public final class McpTools implements AutoCloseable {
 
     /** Tools of a server reached over streamable HTTP at {@code endpoint} (for example http://host:8080/mcp). */
     public static Builder http(URI endpoint) {
+        return http(endpoint, null);
+    }
+
+    /**
+     * Tools of a server reached over streamable HTTP at {@code endpoint} that wants a bearer token: every
+     * request carries {@code Authorization: Bearer <token>}.
+     */
+    public static Builder http(URI endpoint, String bearerToken) {
         Objects.requireNonNull(endpoint, "endpoint");
+        if (bearerToken != null && bearerToken.isBlank()) {
+            throw new ConfigurationException("the bearer token for " + endpoint + " is blank");
+        }
         String base = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
         String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/mcp" : endpoint.getRawPath();
         return new Builder(
@@ -91,6 +102,11 @@ public final class McpTools implements AutoCloseable {
                 () -> HttpClientStreamableHttpTransport.builder(base)
                         .endpoint(path)
                         .jsonMapper(new JacksonMcpJsonMapper(Json.MAPPER))
+                        .httpRequestCustomizer((request, method, uri, body, context) -> {
+                            if (bearerToken != null) {
+                                request.header("Authorization", "Bearer " + bearerToken);
+                            }
+                        })
                         .build());
     }
 

@@ -14,6 +14,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -57,12 +58,16 @@ public final class QuarryMcpServer {
     private final String version;
     private final List<Tool> tools;
     private final List<ServedAgent> agents;
+    private final McpResources resources;
+    private final int listedDocuments;
 
     private QuarryMcpServer(Builder builder, List<Tool> tools) {
         this.name = builder.name;
         this.version = builder.version;
         this.tools = List.copyOf(tools);
         this.agents = List.copyOf(builder.agents);
+        this.resources = builder.documents == null ? null : new McpResources(builder.documents);
+        this.listedDocuments = builder.listedDocuments;
     }
 
     /** An agent served as a tool. */
@@ -155,17 +160,30 @@ public final class QuarryMcpServer {
                     "MCP server on {} is reachable from other machines and nothing authenticates its callers",
                     options.host());
         }
-        return new Http(jetty, server, connector.getLocalPort(), sessions);
+        return new Http(jetty, server, options.host(), connector.getLocalPort(), sessions);
     }
 
-    /** The server on a transport: this server's name, version and tools, each call within the bounds. */
+    /**
+     * The server on a transport: this server's name, version and tools, each call within the bounds, and its
+     * documents as resources with their prompts and completion when it has documents.
+     */
     private McpSyncServer started(McpServer.SyncSpecification<?> specification, CallBounds bounds) {
         List<SyncToolSpecification> specifications = new ArrayList<>();
         agents.forEach(a -> specifications.add(McpServing.agent(a.name(), a.description(), a.agent(), bounds)));
         tools.forEach(t -> specifications.add(McpServing.tool(t, bounds)));
+        McpSchema.ServerCapabilities.Builder capabilities =
+                McpSchema.ServerCapabilities.builder().tools(true);
+        if (resources != null) {
+            capabilities.resources(false, false).prompts(false).completions();
+            specification
+                    .resources(resources.listed(listedDocuments))
+                    .resourceTemplates(resources.templates())
+                    .prompts(resources.prompts())
+                    .completions(resources.completions());
+        }
         return specification
                 .serverInfo(name, version)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(capabilities.build())
                 .tools(specifications)
                 .build();
     }
@@ -174,12 +192,14 @@ public final class QuarryMcpServer {
     public static final class Http implements AutoCloseable {
         private final Server jetty;
         private final McpSyncServer server;
+        private final String host;
         private final int port;
         private final McpSessionLimits sessions;
 
-        private Http(Server jetty, McpSyncServer server, int port, McpSessionLimits sessions) {
+        private Http(Server jetty, McpSyncServer server, String host, int port, McpSessionLimits sessions) {
             this.jetty = jetty;
             this.server = server;
+            this.host = host;
             this.port = port;
             this.sessions = sessions;
         }
@@ -192,6 +212,11 @@ public final class QuarryMcpServer {
         /** The port it listens on. */
         public int port() {
             return port;
+        }
+
+        /** Where clients send their requests: {@code http://host:port/mcp}. */
+        public URI endpoint() {
+            return URI.create("http://" + McpHttpOptions.bracketed(host) + ":" + port + "/mcp");
         }
 
         /** Stops serving. */
@@ -209,8 +234,33 @@ public final class QuarryMcpServer {
         private boolean exposeSideEffecting;
         private final List<Tool> plainTools = new ArrayList<>();
         private final List<ServedAgent> agents = new ArrayList<>();
+        private McpDocuments documents;
+        private int listedDocuments = 1_000;
 
         private Builder() {}
+
+        /**
+         * Serves these documents as MCP resources: read by URI ({@code quarry://doc/{id}}, and
+         * {@code quarry://doc/{id}/chunk/{ordinal}} for a chunk), listed, completed by id, and used by the
+         * {@code answer_with_citations} and {@code summarise_document} prompts.
+         */
+        public Builder documents(McpDocuments documents) {
+            this.documents = Objects.requireNonNull(documents, "documents");
+            return this;
+        }
+
+        /**
+         * How many documents {@code resources/list} names (default 1,000), taken in id order when serving starts.
+         * The MCP Java SDK answers the list in one page, so a larger index is bounded here; every document stays
+         * readable through the templates and found through completion.
+         */
+        public Builder listedDocuments(int limit) {
+            if (limit < 0) {
+                throw new ConfigurationException("listedDocuments must be 0 or more, got " + limit);
+            }
+            this.listedDocuments = limit;
+            return this;
+        }
 
         /** The server's name and version, as clients see them. */
         public Builder serverInfo(String name, String version) {

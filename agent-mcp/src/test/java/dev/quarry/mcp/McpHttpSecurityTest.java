@@ -91,6 +91,16 @@ class McpHttpSecurityTest {
             RawHttp.Response right = RawHttp.post(port, mcp(port, "Authorization", "Bearer s3cret-token"), INITIALIZE);
             assertThat(right.status()).isEqualTo(200);
             assertThat(right.body()).contains("serverInfo");
+
+            try (McpTools withToken =
+                    McpTools.http(http.endpoint(), "s3cret-token").build()) {
+                assertThat(withToken.tools()).extracting(Tool::name).contains("lookup");
+            }
+            assertThatThrownBy(() -> McpTools.http(http.endpoint()).build())
+                    .as("the server refuses a client without the token")
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(http.endpoint().toString())
+                    .hasMessageContaining("Authorization error");
         }
     }
 

@@ -15,6 +15,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,33 +87,102 @@ class McpServeTest {
     }
 
     @Test
-    void overStreamableHttpTheSdkClientSearchesAndAsksWithCitations() throws Exception {
+    void overStreamableHttpTheSdkClientNeedsTheGeneratedTokenThenSearchesAsksAndReadsResources() throws Exception {
         Process quarry = new ProcessBuilder(quarryMcp("--http", "0"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
             BufferedReader err =
                     new BufferedReader(new InputStreamReader(quarry.getErrorStream(), StandardCharsets.UTF_8));
+            Pattern tokenLine = Pattern.compile("'Authorization: Bearer ([A-Za-z0-9_-]{43})'");
             Pattern serving = Pattern.compile("Serving MCP at (http://[^/]+)(/mcp)");
+            String token = null;
             Matcher matcher = null;
             for (String line = err.readLine(); line != null; line = err.readLine()) {
+                Matcher generated = tokenLine.matcher(line);
+                if (generated.find()) {
+                    token = generated.group(1);
+                }
                 Matcher candidate = serving.matcher(line);
                 if (candidate.find()) {
                     matcher = candidate;
                     break;
                 }
             }
+            assertThat(token)
+                    .as("quarry mcp --http printed the token it generated")
+                    .isNotNull();
             assertThat(matcher).as("quarry mcp --http said where it serves").isNotNull();
+            URI endpoint = URI.create(matcher.group(1) + matcher.group(2));
+
+            HttpClient plain = HttpClient.newHttpClient();
+            HttpRequest.Builder initialize = HttpRequest.newBuilder(endpoint)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
+            assertThat(plain.send(initialize.build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("no token")
+                    .isEqualTo(401);
+            HttpResponse<String> wrong = plain.send(
+                    initialize.header("Authorization", "Bearer not-" + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).as("a wrong token").isEqualTo(403);
+            assertThat(wrong.body()).doesNotContain(token);
+
+            String bearer = token;
             try (McpSyncClient client = connect(HttpClientStreamableHttpTransport.builder(matcher.group(1))
                     .endpoint(matcher.group(2))
                     .jsonMapper(JSON)
+                    .httpRequestCustomizer((request, method, uri, body, context) ->
+                            request.header("Authorization", "Bearer " + bearer))
                     .build())) {
                 checkServes(client);
+                assertThat(client.listResources().resources())
+                        .extracting(McpSchema.Resource::uri)
+                        .containsExactlyInAnyOrder("quarry://doc/turbines.md", "quarry://doc/wings.md");
+                McpSchema.ReadResourceResult chunk =
+                        client.readResource(new McpSchema.ReadResourceRequest("quarry://doc/wings.md/chunk/0"));
+                assertThat(((McpSchema.TextResourceContents) chunk.contents().getFirst()).text())
+                        .contains("dangerous vibration");
             }
         } finally {
             quarry.destroyForcibly();
             assertThat(quarry.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void aTokenFileIsUsedAndUnsafeOrContradictoryOptionsAreRefusedBeforeServing() throws Exception {
+        var cli = Quarry.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cli.execute("mcp", "--index", index.toString(), "--http", "0", "--host", "0.0.0.0"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains("0.0.0.0")
+                .contains("--allow-remote")
+                .doesNotContain("Bearer");
+
+        Path empty = Files.writeString(work.resolve("empty-token"), "\n");
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("mcp", "--index", index.toString(), "--http", "0", "--token-file", empty.toString()))
+                .isNotZero();
+        assertThat(err.toString()).contains("the token file " + empty + " is empty");
+
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute(
+                        "mcp",
+                        "--index",
+                        index.toString(),
+                        "--http",
+                        "0",
+                        "--no-auth",
+                        "--token-file",
+                        empty.toString()))
+                .isNotZero();
+        assertThat(err.toString()).contains("--no-auth and --token-file contradict each other");
     }
 
     private static McpSyncClient connect(McpClientTransport transport) {
