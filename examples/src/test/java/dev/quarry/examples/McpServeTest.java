@@ -45,6 +45,11 @@ class McpServeTest {
 
     @BeforeAll
     static void indexed() throws Exception {
+        index = indexIn(work);
+    }
+
+    /** Two small documents indexed (BM25 only) under {@code work}; the index's folder. */
+    static Path indexIn(Path work) throws Exception {
         Path docs = Files.createDirectories(work.resolve("docs"));
         Files.writeString(
                 docs.resolve("wings.md"),
@@ -52,14 +57,20 @@ class McpServeTest {
         Files.writeString(
                 docs.resolve("turbines.md"),
                 "# Turbines\n\nGas turbines compress air before combustion. The hot gas spins the turbine blades.");
-        index = work.resolve("index");
+        Path index = work.resolve("index");
         var cli = Quarry.commandLine();
         cli.setOut(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("index", docs.toString(), "--index", index.toString(), "--bm25-only"))
                 .isZero();
+        return index;
     }
 
     static List<String> quarryMcp(String... extra) {
+        return quarryMcp(index, extra);
+    }
+
+    /** The command line of {@code quarry mcp} over this index with the offline model, in a JVM of its own. */
+    static List<String> quarryMcp(Path index, String... extra) {
         List<String> command = new java.util.ArrayList<>(List.of(
                 JAVA,
                 "-cp",
