@@ -52,6 +52,7 @@ class AskApplicationTest {
         properties.add("quarry.index.path", () -> WORK.resolve("index").toString());
         properties.add("quarry.index.embeddings", () -> "false");
         properties.add("ask.docs", () -> WORK.resolve("docs").toString());
+        properties.add("ask.allowed-hosts", () -> "ask.internal");
     }
 
     @LocalServerPort
@@ -106,5 +107,29 @@ class AskApplicationTest {
         JsonNode index = new ObjectMapper().readTree(response.body()).at("/components/quarryIndex");
         assertThat(index.get("status").asText()).isEqualTo("UP");
         assertThat(index.at("/details/documents").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aForeignHostOrOriginIsRefusedAsABrowserUnderDnsRebindingWouldSendIt() throws Exception {
+        assertThat(rawGet("/ask?q=flutter", "evil.example.com:" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(rawGet("/ask?q=flutter", "127.0.0.1:" + port, "http://evil.example.com"))
+                .startsWith("HTTP/1.1 403")
+                .contains("ask.allowed-origins")
+                .doesNotContain("dangerous vibration");
+        assertThat(rawGet("/actuator/health", "localhost:" + port, "http://localhost:" + port))
+                .startsWith("HTTP/1.1 200");
+        assertThat(rawGet("/actuator/health", "ask.internal:" + port, null))
+                .as("a host listed in ask.allowed-hosts")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    /** A GET with the Host and Origin a test chooses (java.net.http refuses to set Host); the whole answer. */
+    private String rawGet(String path, String host, String origin) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
