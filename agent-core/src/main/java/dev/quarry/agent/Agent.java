@@ -8,6 +8,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.quarry.agent.durable.FileJournal;
 import dev.quarry.agent.durable.RunJournal;
 import dev.quarry.agent.durable.RunRecords;
+import dev.quarry.agent.error.ApprovalNotAllowedException;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.DeadlineExceededException;
 import dev.quarry.agent.error.QuarryException;
@@ -22,6 +23,7 @@ import dev.quarry.agent.model.UsageLedger;
 import dev.quarry.agent.model.UsageRecorder;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.ApprovalHandler;
+import dev.quarry.agent.schedule.ApprovalPolicy;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.agent.schedule.StepInterceptor;
 import dev.quarry.agent.schedule.StepScheduler;
@@ -79,6 +81,7 @@ public final class Agent {
     private final Prefetch prefetch;
     private final Speculation speculation;
     private final RunJournal journal;
+    private final ApprovalPolicy approvalPolicy;
 
     private Agent(Builder builder, ToolRegistry tools, StepScheduler scheduler) {
         this.model = builder.model;
@@ -95,6 +98,7 @@ public final class Agent {
         this.prefetch = builder.prefetch;
         this.speculation = builder.speculation;
         this.journal = builder.journal;
+        this.approvalPolicy = builder.approvalPolicy;
     }
 
     /** A builder; {@link Builder#model} is the one required setting. */
@@ -128,15 +132,47 @@ public final class Agent {
 
     /**
      * Gives decisions for calls a run stopped at ({@link AgentResult#waiting()}, keyed by step id), records
-     * them in the journal and continues the run; in this JVM or any other with the same journal. A waiting
-     * call without a decision stops the run again.
-     *
-     * @throws IllegalArgumentException for a step that is not waiting
+     * them in the journal as the application's ("application" as the approver) and continues the run; see
+     * {@link #approve(String, Map, String)}.
      */
     public AgentResult approve(String runId, Map<String, ApprovalHandler.Decision> decisions) {
-        RunRecords records = RunRecords.resume(requireJournal(), runId);
-        records.decide(decisions);
-        return resume(records);
+        return approve(runId, decisions, "application");
+    }
+
+    /**
+     * Gives {@code approver}'s decisions for calls a run stopped at ({@link AgentResult#waiting()}, keyed by
+     * step id), records them and who gave them in the journal, and continues the run; in this JVM or any other
+     * with the same journal. A waiting call without a decision stops the run again. The run is held (its
+     * journal's {@link RunJournal#lease lease}) from reading its decisions until it stops, so a second
+     * approval of the same calls, in this process or another sharing a {@link FileJournal}, finds them no
+     * longer waiting and fails: their side effects happen once.
+     *
+     * @param approver who decides, as the application identified them (the CLI gives the OS user)
+     * @throws ApprovalNotAllowedException when the agent's {@link ApprovalPolicy} refuses the approver one of
+     *     the decisions (none is recorded)
+     * @throws IllegalArgumentException for a step that is not waiting, or a blank approver
+     */
+    public AgentResult approve(String runId, Map<String, ApprovalHandler.Decision> decisions, String approver) {
+        if (approver == null || approver.isBlank()) {
+            throw new IllegalArgumentException("an approval needs the approver's identity; got none");
+        }
+        RunJournal runs = requireJournal();
+        try (RunJournal.Lease lease = runs.lease(runId)) {
+            RunRecords records = RunRecords.resume(runs, runId);
+            for (ApprovalHandler.Request request : records.waiting()) {
+                ApprovalHandler.Decision decision = decisions.get(request.stepId());
+                if (decision == null) {
+                    continue;
+                }
+                Optional<String> refusal = approvalPolicy.refusal(approver, request, decision);
+                if (refusal.isPresent()) {
+                    throw new ApprovalNotAllowedException(approver + " may not decide on step " + request.stepId()
+                            + " (" + request.tool() + ") of run " + runId + ": " + refusal.get());
+                }
+            }
+            records.decide(decisions, approver);
+            return resume(records);
+        }
     }
 
     /** Every call that waits for a person's decision, across the runs of the journal, oldest run first. */
@@ -406,6 +442,7 @@ public final class Agent {
         private Prefetch prefetch;
         private Speculation speculation;
         private RunJournal journal;
+        private ApprovalPolicy approvalPolicy = ApprovalPolicy.ANYONE;
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {}
@@ -539,6 +576,15 @@ public final class Agent {
             if (given(journal, "journal")) {
                 this.journal = journal;
             }
+            return this;
+        }
+
+        /**
+         * Who may give which decision to {@link Agent#approve(String, Map, String)} (default: anyone the
+         * application names).
+         */
+        public Builder approvalPolicy(ApprovalPolicy policy) {
+            this.approvalPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

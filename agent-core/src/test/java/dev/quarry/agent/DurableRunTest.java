@@ -11,6 +11,8 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.quarry.agent.durable.FileJournal;
 import dev.quarry.agent.durable.RunJournal;
+import dev.quarry.agent.durable.RunRecords;
+import dev.quarry.agent.error.ApprovalNotAllowedException;
 import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.schedule.ApprovalHandler.Decision;
 import dev.quarry.agent.schedule.StepStatus;
@@ -20,11 +22,16 @@ import dev.quarry.testkit.ScriptedChatModel;
 import dev.quarry.testkit.ScriptedStreamingChatModel;
 import dev.quarry.testkit.ScriptedStreamingChatModel.Piece;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -273,6 +280,67 @@ class DurableRunTest {
 
         assertThat(done.answer()).startsWith("done: found a, found b, The call to send was not approved: not today");
         assertThat(count("send", 0)).isZero();
+    }
+
+    @Test
+    void theApproverIsRecordedAndOneThePolicyRefusesChangesNothing() {
+        FileJournal journal = FileJournal.in(dir);
+        Agent agent = agent(journal, ApprovalHandler.suspendRun())
+                .approvalPolicy((approver, request, decision) ->
+                        approver.equals("mallory") ? Optional.of("mallory is not on call") : Optional.empty())
+                .build();
+        AgentResult waiting = agent.run(TASK);
+        String step = waiting.waiting().getFirst().stepId();
+
+        assertThatThrownBy(() -> agent.approve(waiting.runId(), Map.of(step, Decision.approve()), "mallory"))
+                .isInstanceOf(ApprovalNotAllowedException.class)
+                .hasMessageContaining("mallory may not decide on step " + step + " (send)")
+                .hasMessageContaining("mallory is not on call");
+        assertThat(count("send", 0)).isZero();
+        assertThat(agent.waitingForApproval()).hasSize(1);
+        assertThatThrownBy(() -> agent.approve(waiting.runId(), Map.of(step, Decision.approve()), " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("approver's identity");
+
+        AgentResult done = agent.approve(waiting.runId(), Map.of(step, Decision.approve()), "alice");
+        assertThat(done.answer()).isEqualTo("done: found a, found b, sent found a+found b");
+        assertThat(RunRecords.resume(FileJournal.in(dir), waiting.runId()).approver(step))
+                .as("read back from the journal")
+                .contains("alice");
+    }
+
+    @Test
+    void twoApprovalsOfOneRunAtOnceSendItOnce() throws Exception {
+        FileJournal journal = FileJournal.in(dir);
+        AgentResult waiting =
+                agent(journal, ApprovalHandler.suspendRun()).build().run(TASK);
+        String step = waiting.waiting().getFirst().stepId();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> approvals = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            for (String approver : List.of("alice", "bob")) {
+                Agent agent =
+                        agent(FileJournal.in(dir), ApprovalHandler.suspendRun()).build();
+                approvals.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        return agent.approve(waiting.runId(), Map.of(step, Decision.approve()), approver)
+                                .answer();
+                    } catch (IllegalArgumentException e) {
+                        return "refused: " + e.getMessage();
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> approval : approvals) {
+                outcomes.add(approval.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes)
+                    .containsOnlyOnce("done: found a, found b, sent found a+found b")
+                    .anySatisfy(o -> assertThat(o).startsWith("refused: ").contains("not waiting"));
+        }
+        assertThat(count("send", 0)).isEqualTo(1);
     }
 
     @Test

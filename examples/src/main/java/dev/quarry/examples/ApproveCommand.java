@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code quarry approve <run>}: approves (or with {@code --refuse}, refuses) the calls a journaled run waits
  * for, and continues the run from its journal: what it had done is replayed, not done again. Give the same
- * model, planner and e-mail options as the command that started the run.
+ * model, planner and e-mail options as the command that started the run. The journal records the OS user as
+ * the approver; two approvals of one run at once (two shells, two machines sharing the journal folder) send
+ * its side effect once: the second finds nothing waiting.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -46,6 +48,11 @@ final class ApproveCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The OS user running the command: who the journal records as the approver. */
+    static String approver() {
+        return System.getProperty("user.name", "unknown");
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +75,7 @@ final class ApproveCommand implements Callable<Integer> {
                     .journal(journal)
                     .approvalHandler(ApprovalHandler.suspendRun())
                     .build()
-                    .approve(runId, decisions);
+                    .approve(runId, decisions, approver());
             options.report(result, out, !result.waitingForApproval());
             return 0;
         }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.quarry.agent.durable.FileJournal;
+import dev.quarry.agent.durable.RunRecords;
 import dev.quarry.offline.OfflineModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,6 +348,67 @@ class QuarryCliTest {
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("waits for no approval");
             assertThat(mail.getReceivedMessages()).hasSize(1);
+        } finally {
+            mail.stop();
+        }
+    }
+
+    @Test
+    void twoApproveCommandsInTwoJvmsAtOnceSendTheMailOnceAndRecordTheOsUser() throws Exception {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        try {
+            Path journal = work.resolve("race-journal");
+            String[] email = {
+                "--outbox",
+                work.resolve("race-outbox").toString(),
+                "--journal",
+                journal.toString(),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                Integer.toString(mail.getSmtp().getPort()),
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline"
+            };
+            Run drafted = quarry(
+                    concat(new String[] {"draft-email", "--to", "ops@example.com", "--send", "wing flutter"}, email));
+            assertThat(drafted.exit()).as(drafted.err()).isZero();
+            String runId = drafted.out().replaceAll("(?s).*Waiting for approval: run (\\w+),.*", "$1");
+
+            List<Process> approvals = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                List<String> command = new java.util.ArrayList<>(List.of(
+                        McpServeTest.JAVA,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Quarry.class.getName(),
+                        "approve",
+                        runId));
+                command.addAll(List.of(email));
+                approvals.add(
+                        new ProcessBuilder(command).redirectErrorStream(true).start());
+            }
+            List<String> outputs = new java.util.ArrayList<>();
+            List<Integer> exits = new java.util.ArrayList<>();
+            for (Process approval : approvals) {
+                outputs.add(new String(approval.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                assertThat(approval.waitFor(120, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
+                exits.add(approval.exitValue());
+            }
+            assertThat(exits).as(String.join("\n---\n", outputs)).containsExactlyInAnyOrder(0, 1);
+            assertThat(outputs).anySatisfy(o -> assertThat(o).contains("Sent draft-"));
+            assertThat(outputs).anySatisfy(o -> assertThat(o).containsPattern("waits for no approval|not waiting"));
+            assertThat(mail.getReceivedMessages()).hasSize(1);
+
+            String step = drafted.out().replaceAll("(?s).*Waiting for approval: run \\w+, step ([^:]+):.*", "$1");
+            assertThat(RunRecords.resume(FileJournal.in(journal), runId).approver(step))
+                    .as("the journal says who approved")
+                    .contains(ApproveCommand.approver());
         } finally {
             mail.stop();
         }

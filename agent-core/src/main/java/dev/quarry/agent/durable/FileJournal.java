@@ -4,6 +4,7 @@ import dev.quarry.agent.error.JournalException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -102,6 +103,38 @@ public final class FileJournal implements RunJournal {
             } catch (IOException e) {
                 throw new JournalException("cannot read the journal " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Holds the run in this JVM and, with an exclusive lock on its {@code <run>.lock} file, in every other
+     * process using this folder; waits while another holds it.
+     */
+    @Override
+    public Lease lease(String runId) {
+        Path file = file(runId).resolveSibling(runId + ".lock");
+        Lease local = RunLeases.SHARED.lease(runId);
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock held = channel.lock();
+                return () -> {
+                    try (channel) {
+                        held.release();
+                    } catch (IOException e) {
+                        throw new JournalException("cannot release the lock " + file + ": " + e.getMessage(), e);
+                    } finally {
+                        local.close();
+                    }
+                };
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            local.close();
+            throw new JournalException(
+                    "cannot lock the journal of run " + runId + " (" + file + "): " + e.getMessage(), e);
         }
     }
 

@@ -33,4 +33,23 @@ public interface RunJournal {
 
     /** The ids of every run in the journal, oldest first where the store can tell. */
     List<String> runIds();
+
+    /**
+     * Holds the run for one continuation at a time until the lease is closed: {@code Agent.approve} takes it
+     * before it reads the run's decisions and keeps it while the run continues, so two approvals of one run
+     * (two threads, or two processes where the journal can tell) act once. This default covers this JVM only;
+     * {@link FileJournal} also locks a file, which covers every process sharing the folder.
+     *
+     * @throws dev.quarry.agent.error.JournalException when the lease cannot be taken
+     */
+    default Lease lease(String runId) {
+        return RunLeases.SHARED.lease(runId);
+    }
+
+    /** A run held by {@link #lease}; closing it lets the next holder in. */
+    interface Lease extends AutoCloseable {
+        /** Releases the run. */
+        @Override
+        void close();
+    }
 }

@@ -62,6 +62,7 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
     private final Map<String, StepResult> finished = new ConcurrentHashMap<>();
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Map<String, ApprovalHandler.Decision> decisions = new ConcurrentHashMap<>();
+    private final Map<String, String> approvers = new ConcurrentHashMap<>();
     private final Map<String, ApprovalHandler.Request> waiting = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> plannedBy = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
@@ -140,6 +141,9 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
                 } else {
                     decisions.put(step, decision);
                     waiting.remove(step);
+                    if (entry.hasNonNull("by")) {
+                        approvers.put(step, entry.get("by").asText());
+                    }
                 }
             }
             case "end" -> {}
@@ -172,11 +176,12 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
     }
 
     /**
-     * Records decisions for calls that wait, so the next resume acts on them.
+     * Records decisions for calls that wait, and who gave them, so the next resume acts on them.
      *
+     * @param approver who decided, as the application identified them
      * @throws IllegalArgumentException naming a step that does not wait for approval
      */
-    public void decide(Map<String, ApprovalHandler.Decision> given) {
+    public void decide(Map<String, ApprovalHandler.Decision> given, String approver) {
         for (String step : given.keySet()) {
             if (!waiting.containsKey(step)) {
                 throw new IllegalArgumentException("step " + step + " of run " + runId
@@ -187,9 +192,16 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
             }
         }
         given.forEach((step, decision) -> {
-            decided(waiting.remove(step), decision);
+            ObjectNode entry = decision(waiting.remove(step), decision).put("by", approver);
+            append(entry);
             decisions.put(step, decision);
+            approvers.put(step, approver);
         });
+    }
+
+    /** Who decided on a step that waited for a person, as {@link #decide} recorded it. */
+    public Optional<String> approver(String stepId) {
+        return Optional.ofNullable(approvers.get(stepId));
     }
 
     /** Tells the journal which model call planned a step (null for one no model call planned). */
@@ -349,10 +361,14 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
         if (decision.verdict() == ApprovalHandler.Verdict.SUSPEND) {
             waiting.put(request.stepId(), request);
         }
+        append(decision(request, decision));
+    }
+
+    private static ObjectNode decision(ApprovalHandler.Request request, ApprovalHandler.Decision decision) {
         ObjectNode entry = record("decision").put("step", request.stepId());
         entry.set("request", JSON.valueToTree(request));
         entry.set("decision", JSON.valueToTree(decision));
-        append(entry);
+        return entry;
     }
 
     @Override
