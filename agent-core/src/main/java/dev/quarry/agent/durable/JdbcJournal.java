@@ -131,6 +131,48 @@ public final class JdbcJournal implements RunJournal {
         }
     }
 
+    /**
+     * Holds the run in this JVM and, with {@code SELECT ... FOR UPDATE} on the run's rows in a transaction
+     * kept open until the lease closes, in every process using the database; waits while another holds it
+     * (up to the database's lock timeout, after which it fails).
+     */
+    @Override
+    public Lease lease(String runId) {
+        Lease local = RunJournal.super.lease(runId);
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    connection.prepareStatement("SELECT seq FROM " + table + " WHERE run_id = ? FOR UPDATE")) {
+                lock.setString(1, runId);
+                lock.executeQuery().close();
+            }
+            Connection held = connection;
+            return () -> {
+                try (held) {
+                    held.rollback();
+                } catch (SQLException e) {
+                    throw new JournalException(
+                            "cannot release the lock on run " + runId + " in " + table + ": " + e.getMessage(), e);
+                } finally {
+                    local.close();
+                }
+            };
+        } catch (SQLException e) {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            local.close();
+            throw new JournalException(
+                    "cannot lock the journal of run " + runId + " in " + table + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public List<String> runIds() {
         try (Connection connection = dataSource.getConnection();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +48,31 @@ class JdbcJournalTest {
         assertThat(reopened.read("other")).containsExactly("{\"x\":\"ü\"}");
         assertThat(reopened.read("none")).isEmpty();
         assertThat(reopened.runIds()).containsExactly("other", "run-0", "run-1");
+    }
+
+    @Test
+    void aLeaseLocksTheRunsRowsForAnotherProcessUntilItIsClosed() throws Exception {
+        JdbcJournal journal = JdbcJournal.of(database());
+        journal.append("run-1", "{\"t\":\"start\"}");
+        JdbcDataSource other = database();
+        other.setURL(other.getURL() + ";LOCK_TIMEOUT=200");
+        String forUpdate = "SELECT seq FROM quarry_run_journal WHERE run_id = 'run-1' FOR UPDATE";
+        try (RunJournal.Lease lease = journal.lease("run-1");
+                Connection connection = other.getConnection()) {
+            journal.append("run-1", "{\"t\":\"decision\"}");
+            connection.setAutoCommit(false);
+            assertThatThrownBy(() -> connection.createStatement().executeQuery(forUpdate))
+                    .as("another process cannot take the run while the lease holds it")
+                    .isInstanceOf(SQLException.class);
+            connection.rollback();
+        }
+        try (Connection connection = other.getConnection()) {
+            connection.setAutoCommit(false);
+            assertThat(connection.createStatement().executeQuery(forUpdate).next())
+                    .isTrue();
+            connection.rollback();
+        }
+        assertThat(journal.read("run-1")).hasSize(2);
     }
 
     @Test
