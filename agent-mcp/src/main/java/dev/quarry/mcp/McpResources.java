@@ -70,18 +70,14 @@ final class McpResources {
     List<SyncResourceTemplateSpecification> templates() {
         return List.of(
                 new SyncResourceTemplateSpecification(
-                        McpSchema.ResourceTemplate.builder()
-                                .uriTemplate(DOCUMENT_TEMPLATE)
-                                .name("document")
+                        McpSchema.ResourceTemplate.builder(DOCUMENT_TEMPLATE, "document")
                                 .title("An indexed document")
                                 .description("The full text of the document with this id")
                                 .mimeType(MARKDOWN)
                                 .build(),
                         (exchange, request) -> read(request.uri())),
                 new SyncResourceTemplateSpecification(
-                        McpSchema.ResourceTemplate.builder()
-                                .uriTemplate(CHUNK_TEMPLATE)
-                                .name("chunk")
+                        McpSchema.ResourceTemplate.builder(CHUNK_TEMPLATE, "chunk")
                                 .title("One indexed chunk")
                                 .description("The chunk at this ordinal (0 for the first) of the document, as"
                                         + " search results cite it: [id#ordinal]")
