@@ -300,21 +300,7 @@ class QuarryCliTest {
         GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         mail.start();
         try {
-            String[] email = {
-                "--outbox",
-                work.resolve("send-outbox").toString(),
-                "--journal",
-                work.resolve("journal").toString(),
-                "--smtp-host",
-                "127.0.0.1",
-                "--smtp-port",
-                Integer.toString(mail.getSmtp().getPort()),
-                "--index",
-                index.toString(),
-                "--bm25-only",
-                "--model",
-                "offline"
-            };
+            String[] email = emailOptions(work.resolve("send-outbox"), work.resolve("journal"), mail);
             Run drafted = quarry(
                     concat(new String[] {"draft-email", "--to", "ops@example.com", "--send", "wing flutter"}, email));
             assertThat(drafted.exit()).as(drafted.err()).isZero();
@@ -359,21 +345,7 @@ class QuarryCliTest {
         mail.start();
         try {
             Path journal = work.resolve("race-journal");
-            String[] email = {
-                "--outbox",
-                work.resolve("race-outbox").toString(),
-                "--journal",
-                journal.toString(),
-                "--smtp-host",
-                "127.0.0.1",
-                "--smtp-port",
-                Integer.toString(mail.getSmtp().getPort()),
-                "--index",
-                index.toString(),
-                "--bm25-only",
-                "--model",
-                "offline"
-            };
+            String[] email = emailOptions(work.resolve("race-outbox"), journal, mail);
             Run drafted = quarry(
                     concat(new String[] {"draft-email", "--to", "ops@example.com", "--send", "wing flutter"}, email));
             assertThat(drafted.exit()).as(drafted.err()).isZero();
@@ -412,6 +384,25 @@ class QuarryCliTest {
         } finally {
             mail.stop();
         }
+    }
+
+    /** The options of draft-email and approve: this outbox and journal, GreenMail, the offline model. */
+    private static String[] emailOptions(Path outbox, Path journal, GreenMail mail) {
+        return new String[] {
+            "--outbox",
+            outbox.toString(),
+            "--journal",
+            journal.toString(),
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            Integer.toString(mail.getSmtp().getPort()),
+            "--index",
+            index.toString(),
+            "--bm25-only",
+            "--model",
+            "offline"
+        };
     }
 
     private static String[] concat(String[] first, String[] second) {
