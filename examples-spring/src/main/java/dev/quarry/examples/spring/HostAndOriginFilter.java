@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -18,9 +20,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses, with 403, a request whose {@code Host} is not a loopback name or one of {@code ask.allowed-hosts},
  * or whose browser {@code Origin} is not a loopback one or one of {@code ask.allowed-origins}: a web page the
  * user opens cannot drive the application through DNS rebinding or a cross-site request and read the indexed
- * documents. Deployed behind a proxy under a real name, list that name in {@code ask.allowed-hosts}.
+ * documents. It runs before Spring Security, so a foreign page learns nothing about authentication either.
+ * Deployed behind a proxy under a real name, list that name in {@code ask.allowed-hosts}.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class HostAndOriginFilter extends OncePerRequestFilter {
 
     static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "[::1]");

@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class AskApplicationTest {
 
     static final Path WORK = temporary();
+    static final String TOKEN = "test-token-" + java.util.UUID.randomUUID();
 
     static Path temporary() {
         try {
@@ -53,6 +54,7 @@ class AskApplicationTest {
         properties.add("quarry.index.embeddings", () -> "false");
         properties.add("ask.docs", () -> WORK.resolve("docs").toString());
         properties.add("ask.allowed-hosts", () -> "ask.internal");
+        properties.add("quarry.security.bearer-token", () -> TOKEN);
     }
 
     @LocalServerPort
@@ -63,6 +65,7 @@ class AskApplicationTest {
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + TOKEN)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -89,6 +92,7 @@ class AskApplicationTest {
         HttpResponse<Stream<String>> response = http.send(
                 HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/ask/stream?q=" + q("What is wing flutter?")))
+                        .header("Authorization", "Bearer " + TOKEN)
                         .build(),
                 HttpResponse.BodyHandlers.ofLines());
 
@@ -110,8 +114,31 @@ class AskApplicationTest {
     }
 
     @Test
+    void askNeedsTheBearerTokenAndSaysNothingAboutIt() throws Exception {
+        URI ask = URI.create("http://127.0.0.1:" + port + "/ask?q=" + q("What is wing flutter?"));
+        HttpResponse<String> none =
+                http.send(HttpRequest.newBuilder(ask).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        HttpResponse<String> wrong = http.send(
+                HttpRequest.newBuilder(ask)
+                        .header("Authorization", "Bearer " + TOKEN + "x")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(none.body() + wrong.body()).doesNotContain(TOKEN).doesNotContain("dangerous vibration");
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("outside quarry.security.paths").isEqualTo(200);
+    }
+
+    @Test
     void aForeignHostOrOriginIsRefusedAsABrowserUnderDnsRebindingWouldSendIt() throws Exception {
-        assertThat(rawGet("/ask?q=flutter", "evil.example.com:" + port, null)).startsWith("HTTP/1.1 403");
+        assertThat(rawGet("/ask?q=flutter", "evil.example.com:" + port, null))
+                .startsWith("HTTP/1.1 403")
+                .contains("ask.allowed-hosts");
         assertThat(rawGet("/ask?q=flutter", "127.0.0.1:" + port, "http://evil.example.com"))
                 .startsWith("HTTP/1.1 403")
                 .contains("ask.allowed-origins")
