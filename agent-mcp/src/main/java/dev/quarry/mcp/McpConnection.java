@@ -54,9 +54,13 @@ final class McpConnection implements AutoCloseable {
         this.onToolsChanged = onToolsChanged;
     }
 
-    /** The server's tools, every page of them. */
+    /** The server's tools, every page of them; none for a server that does not offer tools. */
     List<McpSchema.Tool> listTools() throws ToolException {
         Session live = session();
+        McpSchema.ServerCapabilities capabilities = live.client().getServerCapabilities();
+        if (capabilities != null && capabilities.tools() == null) {
+            return List.of();
+        }
         try {
             List<McpSchema.Tool> tools = new java.util.ArrayList<>();
             McpSchema.ListToolsResult page = live.client().listTools();

@@ -92,4 +92,23 @@ class McpConformanceTest {
         assertThat(suite.exitValue()).as(output).isZero();
         assertThat(output).containsPattern("Passed: (\\d+)/\\1, 0 failed");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"initialize", "tools_call"})
+    void theClientScenarioPassesWithMcpTools(String scenario) throws IOException, InterruptedException {
+        String client = String.join(
+                " ",
+                McpServeTest.JAVA,
+                "-cp",
+                System.getProperty("java.class.path"),
+                McpConformanceClient.class.getName());
+        Process suite = new ProcessBuilder(
+                        List.of(SUITE.toString(), "client", "--command", client, "--scenario", scenario))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(suite.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(suite.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(suite.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("Passed: (\\d+)/\\1, 0 failed");
+    }
 }
