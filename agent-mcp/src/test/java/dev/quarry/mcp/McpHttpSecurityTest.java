@@ -238,12 +238,7 @@ class McpHttpSecurityTest {
                     mcp(port, "Mcp-Session-Id", session),
                     "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                RawHttp.send(
-                        socket.getOutputStream(),
-                        "POST",
-                        mcp(port, "Mcp-Session-Id", session),
-                        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"hang\",\"arguments\":{}}}"
-                                .getBytes(StandardCharsets.UTF_8));
+                callHang(socket, session, 3);
                 assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             } // the client goes away mid-call
             assertThat(interrupted.await(30, TimeUnit.SECONDS)).isTrue();
@@ -260,12 +255,7 @@ class McpHttpSecurityTest {
             int port = http.port();
             String session = RawHttp.post(port, mcp(port), INITIALIZE).header("Mcp-Session-Id");
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                RawHttp.send(
-                        socket.getOutputStream(),
-                        "POST",
-                        mcp(port, "Mcp-Session-Id", session),
-                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"hang\",\"arguments\":{}}}"
-                                .getBytes(StandardCharsets.UTF_8));
+                callHang(socket, session, 9);
                 assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
                 RawHttp.post(
                         port,
@@ -274,6 +264,17 @@ class McpHttpSecurityTest {
                 assertThat(interrupted.await(30, TimeUnit.SECONDS)).isTrue();
             }
         }
+    }
+
+    /** Sends, on {@code socket}, the request {@code id} calling the hanging tool in {@code session}. */
+    private static void callHang(Socket socket, String session, int id) throws java.io.IOException {
+        RawHttp.send(
+                socket.getOutputStream(),
+                "POST",
+                mcp(socket.getPort(), "Mcp-Session-Id", session),
+                ("{\"jsonrpc\":\"2.0\",\"id\":" + id
+                                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"hang\",\"arguments\":{}}}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
