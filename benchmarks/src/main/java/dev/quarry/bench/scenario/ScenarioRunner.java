@@ -136,6 +136,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private record Measured(
             Scenario.Task task,
+            long startNanos,
             long wallNanos,
             long firstTokenNanos,
             String answer,
@@ -149,10 +150,10 @@ public final class ScenarioRunner implements AutoCloseable {
             Contender.Answer answer = contender.answer(models, tools, task.question(), scenario.systemPrompt());
             long wall = System.nanoTime() - start;
             long firstToken = answer.firstTokenNanos() < 0 ? wall : answer.firstTokenNanos() - start;
-            return new Measured(task, wall, firstToken, answer.text(), null, tools);
+            return new Measured(task, start, wall, firstToken, answer.text(), null, tools);
         } catch (RuntimeException e) {
             long wall = System.nanoTime() - start;
-            return new Measured(task, wall, wall, null, e.toString(), tools);
+            return new Measured(task, start, wall, wall, null, e.toString(), tools);
         }
     }
 
@@ -160,6 +161,11 @@ public final class ScenarioRunner implements AutoCloseable {
      * One task run's figures. A model call's interval runs from the client's start of the call to the end of
      * the simulated latency; the i-th call the client started is the i-th request the simulator received
      * for the task (a task's model calls never overlap, so their order is the same at both ends).
+     *
+     * <p>Every interval is cut at the answer: work still running after it (a prefetch or a wrong guess
+     * nobody waited for) did not delay it, and a reply whose last bytes the server sent a little before its
+     * nominal latency (WireMock spreads a stream over whole-millisecond chunks) ended when the answer shows
+     * it did. So the critical path is never longer than the wall time, by construction.
      */
     private TaskRun account(
             Contender contender,
@@ -170,6 +176,7 @@ public final class ScenarioRunner implements AutoCloseable {
             List<Long> clientStarts) {
         Scenario.Task task = one.task();
         List<CriticalPath.Interval> work = new ArrayList<>();
+        long answered = one.startNanos() + one.wallNanos();
         long input = 0;
         long cacheRead = 0;
         long output = 0;
@@ -184,11 +191,10 @@ public final class ScenarioRunner implements AutoCloseable {
             output += request.outputTokens();
             long start =
                     i < started.size() ? Math.min(started.get(i), request.receivedNanos()) : request.receivedNanos();
-            work.add(new CriticalPath.Interval(
-                    start, request.receivedNanos() + request.latency().toNanos(), request.streaming()));
+            work.add(cut(start, request.receivedNanos() + request.latency().toNanos(), request.streaming(), answered));
         }
         List<ScenarioTools.ToolSpan> spans = one.tools().spans();
-        spans.forEach(span -> work.add(new CriticalPath.Interval(span.startNanos(), span.endNanos(), false)));
+        spans.forEach(span -> work.add(cut(span.startNanos(), span.endNanos(), false, answered)));
         String problem = started.size() == received.size()
                 ? problem(contender, oracle, one, requests, spans, output)
                 : "the client started " + started.size() + " model calls but the simulator received " + received.size();
@@ -208,6 +214,11 @@ public final class ScenarioRunner implements AutoCloseable {
                 output,
                 spans.size(),
                 problem);
+    }
+
+    private static CriticalPath.Interval cut(long start, long end, boolean divisible, long answered) {
+        long until = Math.min(end, answered);
+        return new CriticalPath.Interval(Math.min(start, until), until, divisible);
     }
 
     /** The fairness contract and correctness, checked on what was actually sent and run. */

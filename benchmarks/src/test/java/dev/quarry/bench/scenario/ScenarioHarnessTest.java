@@ -61,7 +61,8 @@ class ScenarioHarnessTest {
                             .isEqualTo(task.calls().size()
                                     + wrongGuesses
                                     + (contender == Contender.QUARRY_GRAPH_STREAMING_PREFETCH ? 1 : 0));
-                    assertThat(run.wallSeconds()).isGreaterThanOrEqualTo(run.criticalPathSeconds() * 0.99);
+                    // work is cut at the answer, so no timing on a busy machine can put the path above the wall
+                    assertThat(run.criticalPathSeconds()).isPositive().isLessThanOrEqualTo(run.wallSeconds());
                 }
                 points.add(PointSummary.of(runs));
             }
