@@ -11,6 +11,7 @@ import dev.quarry.agent.durable.RunRecords;
 import dev.quarry.agent.error.ApprovalNotAllowedException;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.DeadlineExceededException;
+import dev.quarry.agent.error.LimitExceededException;
 import dev.quarry.agent.error.QuarryException;
 import dev.quarry.agent.model.DeadlineGuard;
 import dev.quarry.agent.model.ModelCall;
@@ -82,6 +83,7 @@ public final class Agent {
     private final Speculation speculation;
     private final RunJournal journal;
     private final ApprovalPolicy approvalPolicy;
+    private final int maxSubAgentDepth;
 
     private Agent(Builder builder, ToolRegistry tools, StepScheduler scheduler) {
         this.model = builder.model;
@@ -99,6 +101,7 @@ public final class Agent {
         this.speculation = builder.speculation;
         this.journal = builder.journal;
         this.approvalPolicy = builder.approvalPolicy;
+        this.maxSubAgentDepth = builder.maxSubAgentDepth;
     }
 
     /** A builder; {@link Builder#model} is the one required setting. */
@@ -188,7 +191,7 @@ public final class Agent {
     private AgentResult resume(RunRecords records) {
         checkTask(records.task());
         ToolRegistry runTools = records.allowedTools().map(tools::restrictTo).orElse(tools);
-        return run(records.runId(), records.task(), List.of(), runTools, RunEvents.NONE, null, records)
+        return run(records.runId(), records.task(), List.of(), runTools, RunEvents.NONE, null, records, null)
                 .result();
     }
 
@@ -206,7 +209,7 @@ public final class Agent {
         String runId = newRunId();
         ToolRegistry runTools = allowedTools == null ? tools : tools.restrictTo(allowedTools);
         RunRecords records = journal == null ? null : RunRecords.start(journal, runId, task, allowedTools);
-        return run(runId, task, List.of(), runTools, sink, null, records).result();
+        return run(runId, task, List.of(), runTools, sink, null, records, null).result();
     }
 
     private static String newRunId() {
@@ -287,12 +290,32 @@ public final class Agent {
             Consumer<RunEvent> sink,
             TypedAnswer<?> format) {
         checkTask(task);
-        return run(newRunId(), task, history, runTools, sink, format, null);
+        return run(newRunId(), task, history, runTools, sink, format, null, null);
+    }
+
+    /**
+     * A sub-agent's run of {@code task}, nested in its parent's run: journaled in the parent's journal under
+     * the child's run id (resumed from it when an earlier process began it), its events sent to the parent's
+     * stream.
+     *
+     * @throws LimitExceededException when the run tree would nest deeper than {@code maxDepth}
+     */
+    AgentResult runNested(String task, Nesting nesting, int maxDepth) {
+        checkTask(task);
+        if (nesting.depth() > maxDepth) {
+            throw new LimitExceededException("sub-agents would nest " + nesting.depth() + " deep ("
+                    + nesting.path() + "); the limit is " + maxDepth
+                    + ": raise Agent.Builder.maxSubAgentDepth on the agent the application runs");
+        }
+        RunRecords parentJournal = nesting.parent().journal();
+        RunRecords records = parentJournal == null ? null : parentJournal.nested(nesting.runId(), task);
+        return run(nesting.runId(), task, List.of(), tools, nesting.parent().events()::emit, null, records, nesting)
+                .result();
     }
 
     /**
      * The loop of a run with a known id and a checked task; {@code journal} is null when the run is not
-     * journaled.
+     * journaled, {@code nesting} when it is not a sub-agent's run.
      */
     private Outcome run(
             String runId,
@@ -301,7 +324,8 @@ public final class Agent {
             ToolRegistry runTools,
             Consumer<RunEvent> sink,
             TypedAnswer<?> format,
-            RunRecords journal) {
+            RunRecords journal,
+            Nesting nesting) {
         RunEvents events = new RunEvents(sink, listeners);
         List<ChatMessage> conversation = new ArrayList<>();
         if (!systemPrompt.isBlank()) {
@@ -311,15 +335,18 @@ public final class Agent {
         conversation.add(UserMessage.from(format == null ? task : task + format.instructions()));
         listeners.forEach(l -> l.onRunStart(runId, task));
         events.emit(new RunEvent.Started(runId, task));
-        AgentRun run = new AgentRun(this, runId, task, conversation, runTools, events, journal);
+        AgentRun run = new AgentRun(this, runId, task, conversation, runTools, events, journal, nesting);
         try (run) {
             while (true) {
                 Optional<String> answer;
                 try {
-                    answer = planner.round(run).map(text -> format == null ? text : format.conform(run, text));
+                    answer = planner.round(run);
                 } catch (RunRecords.Suspended waiting) {
                     return suspended(run, journal, conversation);
+                } catch (AgentRun.HandedOff handoff) {
+                    answer = Optional.of(handoff.answer(run.trace()));
                 }
+                answer = answer.map(text -> format == null ? text : format.conform(run, text));
                 if (journal != null && !journal.waiting().isEmpty()) {
                     return suspended(run, journal, conversation);
                 }
@@ -386,6 +413,10 @@ public final class Agent {
         return scheduler;
     }
 
+    int maxSubAgentDepth() {
+        return maxSubAgentDepth;
+    }
+
     Optional<Prefetch> prefetch() {
         return Optional.ofNullable(prefetch);
     }
@@ -394,7 +425,10 @@ public final class Agent {
         return Optional.ofNullable(speculation);
     }
 
-    /** The model chain of one run, in the documented order (see {@link ModelInterceptor}). */
+    /**
+     * The model chain of one run, in the documented order (see {@link ModelInterceptor}); a sub-agent's run
+     * checks the budgets of the runs it is nested in (outermost first) right after its own limits.
+     */
     ModelChain modelChain(
             String runId,
             Trace trace,
@@ -402,9 +436,11 @@ public final class Agent {
             Function<ModelCall, List<String>> inputs,
             ModelInterceptor runJournal,
             ModelInterceptor runPrefetch,
-            RunEvents events) {
+            RunEvents events,
+            List<ModelInterceptor> enclosingBudgets) {
         List<ModelInterceptor> chain = new ArrayList<>();
         chain.add(new ModelLimits(ledger, limits.maxModelCalls(), limits.tokenBudget()));
+        chain.addAll(enclosingBudgets);
         chain.add(new ModelTracing(trace, inputs));
         chain.add(new UsageRecorder(ledger, call -> {
             listeners.forEach(l -> l.onModelCall(runId, call));
@@ -443,6 +479,7 @@ public final class Agent {
         private Speculation speculation;
         private RunJournal journal;
         private ApprovalPolicy approvalPolicy = ApprovalPolicy.ANYONE;
+        private int maxSubAgentDepth = 3;
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {}
@@ -505,6 +542,50 @@ public final class Agent {
                 } catch (IllegalArgumentException | NullPointerException | ConfigurationException e) {
                     problems.add(e.getMessage());
                 }
+            }
+            return this;
+        }
+
+        /**
+         * Adds another agent as a step the planner can call with a {@code task}: the step runs a whole run of
+         * {@code agent}, nested in this agent's run (deadline, budgets, cancellation, events, trace and journal
+         * shared; see {@link SubAgent}). Independent sub-agent steps run at once, like any steps.
+         *
+         * @param name the tool name the planner sees (letters, digits, '_' or '-')
+         * @param description when to call it, for the planner
+         */
+        public Builder subAgent(String name, String description, Agent agent) {
+            try {
+                tool(SubAgent.of(name, description, agent));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                problems.add(e.getMessage());
+            }
+            return this;
+        }
+
+        /**
+         * Adds a specialist this agent may hand the conversation to: when the handoff step succeeds, the
+         * specialist's answer is the run's answer and this agent's model is not called again
+         * ({@link AgentResult#answeredBy()} names who answered). See {@link SubAgent#handoff}.
+         */
+        public Builder handoff(String name, String description, Agent agent) {
+            try {
+                tool(SubAgent.handoff(name, description, agent));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                problems.add(e.getMessage());
+            }
+            return this;
+        }
+
+        /**
+         * How deep sub-agents may nest under a run of this agent (a sub-agent's sub-agent is depth 2);
+         * default 3. {@link #build()} refuses a tree of sub-agents deeper than this, naming its path.
+         */
+        public Builder maxSubAgentDepth(int depth) {
+            if (depth < 1) {
+                problems.add("maxSubAgentDepth must be >= 1, was " + depth);
+            } else {
+                this.maxSubAgentDepth = depth;
             }
             return this;
         }
@@ -700,6 +781,13 @@ public final class Agent {
                         .ifPresent(tool -> all.add("the speculation calls tool '" + tool.name()
                                 + "', which has side effects; speculate only with read-only tools"));
             }
+            if (registry != null) {
+                deepestSubAgents(registry, new ArrayList<>())
+                        .filter(path -> path.size() > maxSubAgentDepth)
+                        .ifPresent(path -> all.add("sub-agents nest " + path.size() + " deep ("
+                                + String.join(" > ", path) + "); the limit is " + maxSubAgentDepth
+                                + ": flatten the tree or raise maxSubAgentDepth"));
+            }
             StepScheduler scheduler = null;
             try {
                 scheduler = steps.build();
@@ -714,6 +802,26 @@ public final class Agent {
                 throw new ConfigurationException("the agent cannot be built: " + String.join("; ", all));
             }
             return new Agent(this, registry, scheduler);
+        }
+
+        /**
+         * The longest chain of sub-agent names below {@code registry}. Agents are immutable and a sub-agent
+         * is built before its parent, so the tree cannot hold a cycle; the walk is bounded by that.
+         */
+        private static Optional<List<String>> deepestSubAgents(ToolRegistry registry, List<String> above) {
+            List<String> deepest = null;
+            for (String name : registry.names()) {
+                if (registry.find(name).orElseThrow() instanceof SubAgent subAgent) {
+                    List<String> path = new ArrayList<>(above);
+                    path.add(name);
+                    List<String> below =
+                            deepestSubAgents(subAgent.agent().tools(), path).orElse(path);
+                    if (deepest == null || below.size() > deepest.size()) {
+                        deepest = below;
+                    }
+                }
+            }
+            return Optional.ofNullable(deepest);
         }
 
         /** The tool {@code user} calls, or empty with the problem added when it is not registered. */

@@ -5,8 +5,11 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.quarry.agent.durable.RunRecords;
+import dev.quarry.agent.error.QuarryException;
 import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.ModelChain;
+import dev.quarry.agent.model.ModelInterceptor;
+import dev.quarry.agent.model.SharedBudget;
 import dev.quarry.agent.model.StreamSink;
 import dev.quarry.agent.model.UsageLedger;
 import dev.quarry.agent.plan.PlanningContext;
@@ -17,7 +20,10 @@ import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepScheduler;
 import dev.quarry.agent.tool.Citation;
+import dev.quarry.agent.tool.Tool;
+import dev.quarry.agent.tool.ToolException;
 import dev.quarry.agent.tool.ToolRegistry;
+import dev.quarry.agent.tool.ToolResult;
 import dev.quarry.agent.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +64,17 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     private final RunEvents events;
     private final Map<String, Long> firstText = new ConcurrentHashMap<>();
     private final RunRecords journal;
+    private final Nesting nesting;
+    private final int rootMaxDepth;
+    private final List<ModelInterceptor> budgetsForChildren;
+    private final Set<String> handoffs;
+    private final List<SubAgentRun> subAgents = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    /** A run; {@code journal} is null when the run is not journaled. */
+    /**
+     * A run; {@code journal} is null when the run is not journaled, {@code nesting} when it is not a
+     * sub-agent's run. A sub-agent's run takes the earlier of its parent's deadline and its own, and counts
+     * its model calls against every enclosing run's budget as well as its own.
+     */
     AgentRun(
             Agent agent,
             String runId,
@@ -67,16 +82,30 @@ final class AgentRun implements PlanningContext, AutoCloseable {
             List<ChatMessage> conversation,
             ToolRegistry tools,
             RunEvents events,
-            RunRecords journal) {
+            RunRecords journal,
+            Nesting nesting) {
         this.journal = journal;
+        this.nesting = nesting;
+        this.rootMaxDepth = agent.maxSubAgentDepth();
         this.runId = runId;
         this.task = task;
         this.conversation = conversation;
         this.systemPrompt = agent.systemPrompt();
-        this.tools = tools;
+        this.tools = bind(tools);
+        this.handoffs = handoffs(tools);
         this.record = new RunSteps(agent.limits().maxSteps());
-        this.deadline = Deadline.after(agent.limits().deadline());
+        this.deadline = nesting == null
+                ? Deadline.after(agent.limits().deadline())
+                : nesting.parent().deadline.within(agent.limits().deadline());
         this.trace = new Trace(runId);
+        List<ModelInterceptor> inherited = nesting == null ? List.of() : nesting.parent().budgetsForChildren;
+        List<ModelInterceptor> budgets = new ArrayList<>(inherited);
+        budgets.add(new SharedBudget(
+                runId, ledger, agent.limits().maxModelCalls(), agent.limits().tokenBudget()));
+        this.budgetsForChildren = List.copyOf(budgets);
+        if (nesting != null) {
+            nesting.parent().trace.nest(nesting.stepId(), trace);
+        }
         this.prefetch = agent.prefetch()
                 .filter(p -> tools.find(p.toolName()).isPresent())
                 .map(p -> new RunPrefetch(p, task))
@@ -98,7 +127,7 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         this.steps = agent.scheduler()
                 .open(
                         runId,
-                        tools,
+                        this.tools,
                         deadline,
                         stepId -> Optional.of(new RunChatModel(this, stepId)),
                         runListeners,
@@ -112,7 +141,82 @@ final class AgentRun implements PlanningContext, AutoCloseable {
         if (speculation != null) {
             speculation.steps().forEach(step -> record.remember(steps.submit(step)));
         }
-        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, journal, prefetch, events);
+        this.models = agent.modelChain(runId, trace, ledger, this::inputsOf, journal, prefetch, events, inherited);
+    }
+
+    /** The tools as this run's steps call them: a sub-agent runs nested in this run. */
+    private ToolRegistry bind(ToolRegistry registered) {
+        List<Tool> bound = new ArrayList<>();
+        for (String name : registered.names()) {
+            Tool tool = registered.find(name).orElseThrow();
+            bound.add(tool instanceof SubAgent subAgent ? subAgent.within(this) : tool);
+        }
+        return new ToolRegistry(bound);
+    }
+
+    private static Set<String> handoffs(ToolRegistry registered) {
+        return registered.names().stream()
+                .filter(name -> registered.find(name).orElseThrow() instanceof SubAgent s && s.isHandoff())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+
+    RunEvents events() {
+        return events;
+    }
+
+    /** The run's journal, or null when it is not journaled. */
+    RunRecords journal() {
+        return journal;
+    }
+
+    /** The sub-agent names from the root run to this run ("" for the root). */
+    String nestingPath() {
+        return nesting == null ? "" : nesting.path();
+    }
+
+    /** How deep this run is nested: 0 for a run the application started. */
+    int depth() {
+        return nesting == null ? 0 : nesting.depth();
+    }
+
+    /**
+     * Runs step {@code stepId}'s sub-agent on {@code task}, nested in this run, and records what its run did
+     * (its partial result too, when it fails).
+     *
+     * @throws SubAgentException when the child's run fails: the step fails with its message
+     * @throws ToolException when the child stopped to wait for approval, which a nested run cannot
+     */
+    ToolResult runSubAgent(SubAgent subAgent, String task, String stepId) throws ToolException {
+        Nesting child = new Nesting(this, stepId, subAgent.name(), depth() + 1);
+        events.emit(new RunEvent.SubAgentStarted(runId, stepId, subAgent.name(), child.runId()));
+        AgentResult result;
+        try {
+            result = subAgent.agent().runNested(task, child, maxSubAgentDepth());
+        } catch (QuarryException e) {
+            e.partial(AgentResult.class)
+                    .ifPresent(partial -> subAgents.add(new SubAgentRun(stepId, subAgent.name(), partial, e)));
+            throw new SubAgentException(subAgent.name(), e);
+        }
+        subAgents.add(new SubAgentRun(stepId, subAgent.name(), result, null));
+        if (result.waitingForApproval()) {
+            throw new ToolException("The sub-agent " + subAgent.name() + " stopped to wait for approval of "
+                    + result.waiting().size() + " call(s); a sub-agent cannot suspend its parent's run: give it"
+                    + " an approval handler that decides (or blocks until a person does)");
+        }
+        return ToolResult.of(result.answer(), result.citations());
+    }
+
+    /** The nesting limit of the run tree this run belongs to: its root agent's. */
+    private int maxSubAgentDepth() {
+        return nesting == null ? rootMaxDepth : nesting.parent().maxSubAgentDepth();
     }
 
     Deadline deadline() {
@@ -207,7 +311,31 @@ final class AgentRun implements PlanningContext, AutoCloseable {
     public List<StepResult> await(List<CompletableFuture<StepResult>> futures) {
         List<StepResult> results = steps.await(futures);
         record.read(results);
+        for (StepResult result : results) {
+            if (result.status().succeeded() && handoffs.contains(result.tool())) {
+                throw new HandedOff(result);
+            }
+        }
         return results;
+    }
+
+    /**
+     * Thrown out of the planner when a handoff step succeeded: the run ends with that sub-agent's answer and
+     * makes no further model call.
+     */
+    static final class HandedOff extends RuntimeException {
+        private final transient StepResult result;
+
+        private HandedOff(StepResult result) {
+            super("the run handed off to " + result.tool(), null, false, false);
+            this.result = result;
+        }
+
+        /** The answer of the sub-agent the run handed off to, recorded as the run's answer in its trace. */
+        String answer(Trace trace) {
+            trace.answeredBy(result.tool());
+            return result.text();
+        }
     }
 
     /**
@@ -242,7 +370,8 @@ final class AgentRun implements PlanningContext, AutoCloseable {
                 ledger.usage(),
                 trace,
                 waiting,
-                speculation == null ? Speculation.Outcome.NONE : speculation.outcome());
+                speculation == null ? Speculation.Outcome.NONE : speculation.outcome(),
+                List.copyOf(subAgents));
     }
 
     @Override

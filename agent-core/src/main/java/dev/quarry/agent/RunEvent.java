@@ -13,8 +13,17 @@ import java.time.Duration;
  */
 public sealed interface RunEvent {
 
-    /** The run this event belongs to. */
+    /** The run this event belongs to: a sub-agent's events carry the sub-agent's run id. */
     String runId();
+
+    /**
+     * Whether a sub-agent's run sent this event rather than the run the application started: a sub-agent's
+     * run id is its parent's, a dot and the step id ({@link SubAgentRun#runId()}). Its {@link Text} is the
+     * sub-agent's answer to its parent, not the answer to the application.
+     */
+    default boolean fromSubAgent() {
+        return runId().indexOf('.') >= 0;
+    }
 
     /** The run began. */
     record Started(String runId, String task) implements RunEvent {}
@@ -41,6 +50,16 @@ public sealed interface RunEvent {
     /** The approval handler decided. */
     record ApprovalDecided(String runId, String stepId, String tool, boolean approved, String reason)
             implements RunEvent {}
+
+    /**
+     * A step started a sub-agent: the sub-agent's own events follow, carrying {@code childRunId}.
+     *
+     * @param runId the parent run
+     * @param stepId the parent's step that runs the sub-agent
+     * @param agent the sub-agent's tool name
+     * @param childRunId the sub-agent's run
+     */
+    record SubAgentStarted(String runId, String stepId, String agent, String childRunId) implements RunEvent {}
 
     /** A model call finished. */
     record ModelCallFinished(String runId, Usage.Call usage) implements RunEvent {}

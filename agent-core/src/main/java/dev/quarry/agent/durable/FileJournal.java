@@ -33,7 +33,7 @@ public final class FileJournal implements RunJournal {
     /** File name suffix of a run's journal. */
     public static final String SUFFIX = ".journal";
 
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}");
 
     private final Path folder;
     private final RunLocks locks = new RunLocks();
@@ -162,7 +162,7 @@ public final class FileJournal implements RunJournal {
     private Path file(String runId) {
         if (runId == null || !RUN_ID.matcher(runId).matches()) {
             throw new IllegalArgumentException(
-                    "run id must be 1 to 64 letters, digits, '-' or '_', was '" + runId + "'");
+                    "run id must be 1 to 200 letters, digits, '-', '_' or '.' (not first), was '" + runId + "'");
         }
         return folder.resolve(runId + SUFFIX);
     }

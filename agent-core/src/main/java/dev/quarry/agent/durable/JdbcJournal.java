@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * CREATE TABLE quarry_run_journal (
- *     run_id VARCHAR(64) NOT NULL,
+ *     run_id VARCHAR(200) NOT NULL,
  *     seq INTEGER NOT NULL,
  *     entry TEXT NOT NULL,
  *     PRIMARY KEY (run_id, seq))
@@ -67,7 +67,7 @@ public final class JdbcJournal implements RunJournal {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + table
-                    + " (run_id VARCHAR(64) NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL,"
+                    + " (run_id VARCHAR(200) NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL,"
                     + " PRIMARY KEY (run_id, seq))");
         } catch (SQLException e) {
             throw new JournalException("cannot create the journal table " + table + ": " + e.getMessage(), e);

@@ -89,6 +89,17 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
     }
 
     /**
+     * The records of a run nested in this one (a sub-agent), in the same journal: resumed when an earlier
+     * process began it (its model responses and finished steps answer from the journal, so a finished child
+     * is never re-run and no side effect of it repeats), started otherwise.
+     */
+    public RunRecords nested(String childRunId, String childTask) {
+        return journal.read(childRunId).isEmpty()
+                ? start(journal, childRunId, childTask, null)
+                : resume(journal, childRunId);
+    }
+
+    /**
      * What the journal holds of run {@code runId}, ready to continue it.
      *
      * @throws IllegalArgumentException when the journal has no such run

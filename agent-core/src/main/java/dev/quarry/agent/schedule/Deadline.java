@@ -36,6 +36,18 @@ public final class Deadline {
         return new Deadline(nanoClock, length);
     }
 
+    /**
+     * The earlier of this deadline and {@code length} from now, on the same clock: the deadline of a run
+     * nested inside this one (a sub-agent), which can shorten its parent's deadline but never extend it.
+     */
+    public Deadline within(Duration length) {
+        if (length.isNegative() || length.isZero()) {
+            throw new IllegalArgumentException("a deadline must be in the future, was " + length);
+        }
+        long own = clock.getAsLong() + length.toNanos();
+        return own - atNanos >= 0 ? this : new Deadline(clock, length);
+    }
+
     /** How long the run was given. */
     public Duration length() {
         return length;

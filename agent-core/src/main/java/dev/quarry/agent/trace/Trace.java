@@ -34,6 +34,17 @@ public final class Trace implements StepListener {
     private final List<Span> spans = new ArrayList<>();
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
     private final Map<String, String> stepOrigins = new ConcurrentHashMap<>();
+    private final Map<String, Nested> children = new ConcurrentHashMap<>();
+    private volatile String answeredBy;
+
+    /**
+     * The trace of a run nested in this one (a sub-agent), under the step that ran it.
+     *
+     * @param stepId the step of this run
+     * @param offsetNanos when the nested run began, in this trace's time
+     * @param trace the nested run's own trace
+     */
+    public record Nested(String stepId, long offsetNanos, Trace trace) {}
 
     public Trace(String runId) {
         this.runId = runId;
@@ -69,6 +80,28 @@ public final class Trace implements StepListener {
     public java.util.Optional<Duration> firstAnswerToken() {
         long nanos = firstAnswerTokenNanos;
         return nanos < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(nanos));
+    }
+
+    /** Nests the trace of a run that step {@code stepId} of this run started (a sub-agent) under that step. */
+    public void nest(String stepId, Trace child) {
+        children.put(stepId, new Nested(stepId, child.originNanos - originNanos, child));
+    }
+
+    /** The traces of the runs nested in this one, by the start of their run. */
+    public List<Nested> nested() {
+        return children.values().stream()
+                .sorted(Comparator.comparingLong(Nested::offsetNanos))
+                .toList();
+    }
+
+    /** Records that a sub-agent the run handed off to wrote the answer. */
+    public void answeredBy(String subAgent) {
+        this.answeredBy = subAgent;
+    }
+
+    /** The sub-agent that wrote the answer, when the run handed off to one. */
+    public java.util.Optional<String> answeredBy() {
+        return java.util.Optional.ofNullable(answeredBy);
     }
 
     /** Records a finished span. */
@@ -193,7 +226,25 @@ public final class Trace implements StepListener {
         document.put("criticalPathMillis", criticalPath().toNanos() / 1e6);
         firstAnswerToken().ifPresent(d -> document.put("firstAnswerTokenMillis", d.toNanos() / 1e6));
         document.put("parallelism", parallelism());
+        if (answeredBy != null) {
+            document.put("answeredBy", answeredBy);
+        }
         document.put("spans", spans());
+        List<Map<String, Object>> nestedRuns = new ArrayList<>();
+        for (Nested child : nested()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("stepId", child.stepId());
+            entry.put("offsetMillis", child.offsetNanos() / 1e6);
+            try {
+                entry.put("trace", JSON.readTree(child.trace().toJson()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("nested trace is not readable back", e);
+            }
+            nestedRuns.add(entry);
+        }
+        if (!nestedRuns.isEmpty()) {
+            document.put("subAgents", nestedRuns);
+        }
         try {
             return JSON.writeValueAsString(document);
         } catch (JsonProcessingException e) {

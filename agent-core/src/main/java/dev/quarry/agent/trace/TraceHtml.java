@@ -26,13 +26,8 @@ final class TraceHtml {
                         spans.stream().mapToLong(Span::endNanos).max().orElse(0)));
         Set<String> critical = trace.criticalPathSpans().stream().map(Span::id).collect(Collectors.toSet());
         StringBuilder lanes = new StringBuilder();
-        for (Span.Kind kind : Span.Kind.values()) {
-            List<List<Span>> packed =
-                    pack(spans.stream().filter(s -> s.kind() == kind).toList());
-            for (int i = 0; i < packed.size(); i++) {
-                lanes.append(lane(kind, i + 1, packed.get(i), wall, critical));
-            }
-        }
+        lanes(lanes, "", spans, wall, critical, 0);
+        nested(lanes, trace, wall, 0, "");
         return String.format(
                 Locale.ROOT,
                 """
@@ -96,7 +91,51 @@ final class TraceHtml {
         return lanes;
     }
 
-    private static String lane(Span.Kind kind, int number, List<Span> spans, double wall, Set<String> critical) {
+    /** One run's lanes, model calls first; {@code offset} places a nested run's spans in the root's time. */
+    private static void lanes(
+            StringBuilder out, String prefix, List<Span> spans, double wall, Set<String> critical, long offset) {
+        for (Span.Kind kind : Span.Kind.values()) {
+            List<List<Span>> packed =
+                    pack(spans.stream().filter(s -> s.kind() == kind).toList());
+            for (int i = 0; i < packed.size(); i++) {
+                out.append(lane(prefix, kind, i + 1, packed.get(i), wall, critical, offset));
+            }
+        }
+    }
+
+    /**
+     * The runs nested in {@code trace} (sub-agents), each under a heading row naming its step and its own
+     * critical path, with its spans marked on its own critical path, recursively.
+     */
+    private static void nested(StringBuilder out, Trace trace, double wall, long offset, String prefix) {
+        for (Trace.Nested child : trace.nested()) {
+            long at = offset + child.offsetNanos();
+            Trace run = child.trace();
+            String label = prefix + "\u21b3 " + child.stepId();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<div class=\"row sub\" data-subagent=\"%s\"><div class=\"label\"><b>%s</b></div>"
+                            + "<div class=\"label\">sub-agent run %s: wall %.1f ms, critical path %.1f ms</div></div>%n",
+                    escape(run.runId()),
+                    escape(label),
+                    escape(run.runId()),
+                    run.wallTime().toNanos() / 1e6,
+                    run.criticalPath().toNanos() / 1e6));
+            Set<String> critical =
+                    run.criticalPathSpans().stream().map(Span::id).collect(Collectors.toSet());
+            lanes(out, label + " ", run.spans(), wall, critical, at);
+            nested(out, run, wall, at, prefix + "\u00a0\u00a0");
+        }
+    }
+
+    private static String lane(
+            String prefix,
+            Span.Kind kind,
+            int number,
+            List<Span> spans,
+            double wall,
+            Set<String> critical,
+            long offset) {
         StringBuilder bars = new StringBuilder();
         for (Span span : spans) {
             String css = (span.kind() == Span.Kind.MODEL ? "model" : "step")
@@ -107,7 +146,7 @@ final class TraceHtml {
                     "<div class=\"bar %s\" data-span=\"%s\" style=\"left:%.3f%%;width:%.3f%%\" title=\"%s\">%s</div>",
                     css,
                     escape(span.id()),
-                    100 * span.startNanos() / wall,
+                    100 * (offset + span.startNanos()) / wall,
                     Math.max(0.3, 100 * span.durationNanos() / wall),
                     escape(span.id() + " " + span.name() + ": "
                             + String.format(Locale.ROOT, "%.1f ms", span.durationNanos() / 1e6) + ", " + span.outcome()
@@ -117,8 +156,9 @@ final class TraceHtml {
         String name = kind == Span.Kind.MODEL ? "model calls" : "steps";
         return String.format(
                 Locale.ROOT,
-                "<div class=\"row\" data-lane=\"%s\"><div class=\"label\">%s, lane %d</div><div class=\"lane\">%s</div></div>%n",
+                "<div class=\"row\" data-lane=\"%s\"><div class=\"label\">%s%s, lane %d</div><div class=\"lane\">%s</div></div>%n",
                 kind == Span.Kind.MODEL ? "model" : "step",
+                escape(prefix),
                 name,
                 number,
                 bars);

@@ -78,10 +78,12 @@ class FileJournalTest {
     @Test
     void runIdsThatCouldEscapeTheFolderAreRefused() {
         FileJournal journal = FileJournal.in(dir);
-        for (String bad : List.of("../x", "a/b", "", "x".repeat(65))) {
+        for (String bad : List.of("../x", "a/b", "", ".", "..", ".hidden", "x".repeat(201))) {
             assertThatThrownBy(() -> journal.append(bad, "{}"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("run id");
         }
+        journal.append("abc.p1-1", "{}"); // a sub-agent's run id: its parent's, a dot and the step id
+        assertThat(journal.read("abc.p1-1")).containsExactly("{}");
     }
 }
