@@ -96,6 +96,9 @@ final class Extractive {
             "\\[([^\\[\\]\\s]+#-?\\d+\\[\\d+-\\d+\\])\\]\\s*(.+?)(?=\\n\\s*\\n|\\[[^\\[\\]\\s]+#-?\\d+\\[|$)",
             Pattern.DOTALL);
 
+    private static final Pattern CITED_SENTENCE =
+            Pattern.compile("(?m)^(.+?) \\[([^\\[\\]\\s]+(?:\\[\\d+-\\d+\\])?)\\]$");
+
     private Extractive() {}
 
     static Set<String> terms(String text) {
@@ -142,6 +145,16 @@ final class Extractive {
     }
 
     /** The cited passages in a tool result or joiner input. */
+    /** The lines of an answer in {@link OfflineModel}'s format, {@code sentence [label]}, as cited passages. */
+    static List<Passage> citedSentences(String answer) {
+        List<Passage> passages = new ArrayList<>();
+        Matcher m = CITED_SENTENCE.matcher(answer);
+        while (m.find()) {
+            passages.add(new Passage(m.group(2), m.group(1).strip()));
+        }
+        return passages;
+    }
+
     static List<Passage> passages(String text) {
         List<Passage> passages = new ArrayList<>();
         Matcher m = PASSAGE.matcher(text);

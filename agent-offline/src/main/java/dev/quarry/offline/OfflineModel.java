@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  *       the searches run in parallel; for "summarise the documents: a, b" it calls {@code summarise}; for a
  *       task naming an e-mail address it drafts an e-mail with {@code draft_email} after searching, and
  *       when the task also says "send" and {@code send_email} is offered, sends the draft it made.
+ *   <li><b>Delegating</b>: offered no {@code search} tool but a tool that takes a {@code task} (a sub-agent,
+ *       {@code Agent.Builder.subAgent}), it hands each sub-question to that tool, all in one turn, so the
+ *       sub-agents run in parallel; their answers (this model's own answer format) are evidence like passages.
  *   <li><b>Answering</b>: term-overlap sentence selection over the cited passages the tools returned: the
  *       sentences sharing most content words with the task, each followed by its citation (a result without
  *       {@code [document#chunk[start-end]]} labels counts as one passage cited by its tool's name).
@@ -103,7 +106,7 @@ public final class OfflineModel implements ChatModel {
                 .map(ToolSpecification::name)
                 .collect(Collectors.toSet());
         if (results.isEmpty()) {
-            List<ToolExecutionRequest> calls = firstCalls(lastUser, tools);
+            List<ToolExecutionRequest> calls = firstCalls(lastUser, tools, request.toolSpecifications());
             if (!calls.isEmpty()) {
                 return AiMessage.from(calls);
             }
@@ -155,24 +158,30 @@ public final class OfflineModel implements ChatModel {
                 .orElse("");
     }
 
-    /** The cited passages of the results; a result without any is one passage cited by its tool's name. */
+    /**
+     * The cited passages of the results (a sub-agent's answer in this model's format gives its cited sentences);
+     * a result without any is one passage cited by its tool's name.
+     */
     private static List<Extractive.Passage> evidence(List<ToolExecutionResultMessage> results) {
         List<Extractive.Passage> passages = new ArrayList<>();
         for (ToolExecutionResultMessage result : results) {
-            List<Extractive.Passage> cited = Extractive.passages(result.text());
+            List<Extractive.Passage> cited = result.text().startsWith(HEADER)
+                    ? Extractive.citedSentences(result.text())
+                    : Extractive.passages(result.text());
             passages.addAll(
                     cited.isEmpty() ? List.of(new Extractive.Passage(result.toolName(), result.text())) : cited);
         }
         return passages;
     }
 
-    private static List<ToolExecutionRequest> firstCalls(String task, Set<String> tools) {
+    private static List<ToolExecutionRequest> firstCalls(
+            String task, Set<String> tools, List<ToolSpecification> specifications) {
         Matcher summarise = SUMMARISE.matcher(task);
         if (summarise.find() && tools.contains("summarise")) {
             return List.of(call("call-1", "summarise", summariseArguments(summarise)));
         }
         if (!tools.contains("search")) {
-            return List.of();
+            return delegateCalls(task, specifications);
         }
         List<ToolExecutionRequest> calls = new ArrayList<>();
         for (String question : Extractive.subQuestions(withoutEmailInstruction(task))) {
@@ -180,6 +189,27 @@ public final class OfflineModel implements ChatModel {
                     "call-" + (calls.size() + 1),
                     "search",
                     JsonNodeFactory.instance.objectNode().put("query", question)));
+        }
+        return calls;
+    }
+
+    /** One call per sub-question to the first tool that takes a {@code task} (a sub-agent), if there is one. */
+    private static List<ToolExecutionRequest> delegateCalls(String task, List<ToolSpecification> specifications) {
+        String delegate = specifications.stream()
+                .filter(s ->
+                        s.parameters() != null && s.parameters().properties().containsKey("task"))
+                .map(ToolSpecification::name)
+                .findFirst()
+                .orElse(null);
+        if (delegate == null) {
+            return List.of();
+        }
+        List<ToolExecutionRequest> calls = new ArrayList<>();
+        for (String question : Extractive.subQuestions(task)) {
+            calls.add(call(
+                    "call-" + (calls.size() + 1),
+                    delegate,
+                    JsonNodeFactory.instance.objectNode().put("task", question)));
         }
         return calls;
     }

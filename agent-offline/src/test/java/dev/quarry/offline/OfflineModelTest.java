@@ -125,4 +125,28 @@ class OfflineModelTest {
                 .aiMessage()
                 .text();
     }
+
+    @Test
+    void aCoordinatorWithoutSearchHandsEachSubQuestionToASubAgentAndAnswersFromTheirCitedSentences() {
+        Atlas atlas = new Atlas();
+        Agent researcher =
+                Agent.builder().model(new OfflineModel()).toolsFrom(atlas).build();
+        Agent coordinator = Agent.builder()
+                .model(new OfflineModel())
+                .subAgent("researcher", "Researches one question in the atlas", researcher)
+                .build();
+
+        AgentResult result = coordinator.run("What is the capital of France? What is the capital of Peru?");
+
+        assertThat(atlas.overlapped)
+                .as("the two sub-agents searched at the same time")
+                .isTrue();
+        assertThat(result.subAgents()).hasSize(2);
+        assertThat(result.steps()).extracting(s -> s.tool()).containsOnly("researcher");
+        assertThat(result.answer())
+                .startsWith(OfflineModel.HEADER)
+                .contains("Paris is the capital of France. [search]")
+                .contains("Lima is the capital of Peru. [search]")
+                .doesNotContain("[researcher]");
+    }
 }

@@ -4,6 +4,7 @@ import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.RunEvent;
 import dev.quarry.agent.Speculation;
+import dev.quarry.agent.SubAgentRun;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.schedule.ApprovalHandler;
@@ -73,13 +74,19 @@ final class AgentOptions {
     /** Runs {@code task} with the agent {@code configure} completes, and prints what it did. */
     AgentResult run(LuceneIndex luceneIndex, String task, Consumer<Agent.Builder> configure, PrintWriter out)
             throws IOException {
-        checkTracePath();
         Agent.Builder builder = builder(luceneIndex);
         configure.accept(builder);
+        return run(builder.build(), task, out);
+    }
+
+    /** Runs {@code task} with {@code agent}, and prints what it did. */
+    AgentResult run(Agent agent, String task, PrintWriter out) throws IOException {
+        checkTracePath();
         Map<String, StringBuilder> streamed = new java.util.concurrent.ConcurrentHashMap<>();
-        AgentResult result = builder.build().stream(task, event -> {
-            // the model's text is printed as it is written, then the answer once it is complete
-            if (event instanceof RunEvent.Text text) {
+        AgentResult result = agent.stream(task, event -> {
+            // the model's text is printed as it is written, then the answer once it is complete; a
+            // sub-agent's text is its answer to the coordinator, not to the user
+            if (event instanceof RunEvent.Text text && !text.fromSubAgent()) {
                 streamed.computeIfAbsent(text.modelCallId(), id -> new StringBuilder())
                         .append(text.text());
                 out.print(TerminalText.clean(text.text()));
@@ -125,11 +132,25 @@ final class AgentOptions {
         return region && credentials ? "bedrock:" + ClaudeOnBedrock.DEFAULT_MODEL_ID : "offline";
     }
 
+    /** A builder with the chosen model and planner and no tools: a coordinator of sub-agents starts so. */
+    Agent.Builder coordinator() {
+        return modelled(resolvedModel(System.getenv()), System.getenv());
+    }
+
     private Agent.Builder agent(LuceneIndex luceneIndex, String chosen, Map<String, String> environment) {
-        Agent.Builder builder = Agent.builder()
+        Agent.Builder builder = modelled(chosen, environment)
                 .tool(new SearchTool(luceneIndex))
                 .tools(ReadTools.over(luceneIndex))
                 .tool(new SummariseTool(luceneIndex))
+                .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
+        if (speculate) {
+            builder.speculate(Speculation.withArgument("search", "query", OfflineModel::subQuestions));
+        }
+        return builder;
+    }
+
+    private Agent.Builder modelled(String chosen, Map<String, String> environment) {
+        Agent.Builder builder = Agent.builder()
                 .planner(
                         switch (planner) {
                             case "tool-use" -> Planner.toolUse();
@@ -137,11 +158,7 @@ final class AgentOptions {
                             default ->
                                 throw new IllegalArgumentException(
                                         "--planner must be tool-use or graph, not " + planner);
-                        })
-                .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
-        if (speculate) {
-            builder.speculate(Speculation.withArgument("search", "query", OfflineModel::subQuestions));
-        }
+                        });
         if (chosen.equals("offline")) {
             builder.model(new OfflineModel());
             if (stream) {
@@ -212,6 +229,19 @@ final class AgentOptions {
                 result.usage().modelCalls(),
                 result.steps().size(),
                 result.trace().parallelism());
+        for (SubAgentRun child : result.subAgents()) {
+            AgentResult run = child.result();
+            out.printf(
+                    "  sub-agent %s (run %s): %s, wall %d ms, %d model calls, %d steps%n",
+                    child.agent(),
+                    child.runId(),
+                    child.error()
+                            .map(e -> "failed: " + TerminalText.clean(e.getMessage()))
+                            .orElse("answered"),
+                    run.trace().wallTime().toMillis(),
+                    run.usage().modelCalls(),
+                    run.steps().size());
+        }
         Speculation.Outcome speculation = result.speculation();
         if (speculation.predicted() > 0) {
             out.printf(

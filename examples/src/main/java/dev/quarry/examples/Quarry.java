@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             EvalCommand.class,
             AskCommand.class,
+            ResearchCommand.class,
             SummariseCommand.class,
             DraftEmailCommand.class,
             PendingCommand.class,

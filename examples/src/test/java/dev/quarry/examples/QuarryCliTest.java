@@ -151,7 +151,7 @@ class QuarryCliTest {
     @Test
     void everySubcommandHasHelpEnumsIgnoreCaseAndABadTracePathFailsBeforeTheRun() {
         for (String command :
-                new String[] {"index", "search", "ask", "summarise", "draft-email", "pending", "approve"}) {
+                new String[] {"index", "search", "ask", "research", "summarise", "draft-email", "pending", "approve"}) {
             Run help = quarry(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage:");
@@ -222,6 +222,32 @@ class QuarryCliTest {
         assertThat(run.out()).contains("Sources:").contains("turbines.md#0").contains("wings.md#0");
         assertThat(run.out()).contains("2 model calls, 2 steps");
         assertThat(Files.readString(trace)).contains("data-span=\"call-1\"").contains("data-span=\"call-2\"");
+    }
+
+    @Test
+    void researchFansOutToResearcherSubAgentsAndCitesWhatTheyFound() throws Exception {
+        Path trace = work.resolve("research.html");
+        Run run = quarry(
+                "research",
+                "What do gas turbines compress, and what do swept wings delay?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--trace",
+                trace.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .startsWith(OfflineModel.HEADER)
+                .contains("compress air")
+                .contains("shock waves");
+        assertThat(run.out()).contains("Sources:").contains("turbines.md#0").contains("wings.md#0");
+        // the coordinator's two calls and two of each researcher's; its steps are the two researchers
+        assertThat(run.out()).contains("6 model calls, 2 steps");
+        assertThat(run.out()).containsPattern("sub-agent researcher \\(run \\w+\\.call-1\\): answered");
+        assertThat(run.out()).containsPattern("sub-agent researcher \\(run \\w+\\.call-2\\): answered");
+        assertThat(Files.readString(trace)).contains("data-subagent=").contains("\u21b3 call-1");
     }
 
     @Test

@@ -177,4 +177,49 @@ class QuarryTelemetryTest {
         assertThat(retried.getAttributes().get(AttributeKey.stringKey("gen_ai.input.messages")))
                 .contains("try both");
     }
+
+    @Test
+    void aSubAgentsInvokeAgentSpanNestsUnderTheParentsExecuteToolSpan() {
+        QuarryTelemetry telemetry = QuarryTelemetry.builder(otel).build();
+        Agent child = Agent.builder()
+                .model(ScriptedChatModel.turns(
+                        toolCalls(call("l", "lookup", "{\"q\":\"lyon\"}")), AiMessage.from("Lyon: 520,000")))
+                .tool(tool("lookup", ToolPolicy.readOnly(), (args, ctx) -> ToolResult.of("520,000")))
+                .plugin(telemetry)
+                .build();
+        AgentResult result = Agent.builder()
+                .model(ScriptedChatModel.turns(
+                        toolCalls(call("r", "researcher", "{\"task\":\"population of Lyon\"}")),
+                        AiMessage.from("Lyon has 520,000 people.")))
+                .subAgent("researcher", "Looks things up", child)
+                .plugin(telemetry)
+                .build()
+                .run("how many live in Lyon?");
+        assertThat(result.answer()).isEqualTo("Lyon has 520,000 people.");
+
+        List<SpanData> all = spans.getFinishedSpanItems();
+        List<SpanData> agents = all.stream()
+                .filter(s -> s.getName().equals("invoke_agent quarry"))
+                .toList();
+        assertThat(agents).hasSize(2);
+        SpanData parent = agents.stream()
+                .filter(s -> s.getAttributes()
+                        .get(AttributeKey.stringKey("gen_ai.conversation.id"))
+                        .equals(result.runId()))
+                .findFirst()
+                .orElseThrow();
+        SpanData nested = agents.stream().filter(s -> s != parent).findFirst().orElseThrow();
+        SpanData step = named(all, "execute_tool researcher");
+        assertThat(nested.getParentSpanId()).isEqualTo(step.getSpanId());
+        assertThat(nested.getTraceId()).isEqualTo(parent.getTraceId());
+        assertThat(nested.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id")))
+                .isEqualTo(result.runId() + ".r");
+        assertThat(named(all, "execute_tool lookup").getParentSpanId()).isNotEqualTo(step.getSpanId());
+        assertThat(all.stream()
+                        .filter(s -> s.getName().equals("execute_tool lookup"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getTraceId())
+                .isEqualTo(parent.getTraceId());
+    }
 }

@@ -66,7 +66,8 @@ public class AskController {
                     emitter.send(SseEmitter.event()
                             .name("step")
                             .data(step(finished.result()).toString()));
-                case RunEvent.Text text ->
+                case RunEvent.Text text
+                when !text.fromSubAgent() ->
                     emitter.send(SseEmitter.event().name("text").data(text.text()));
                 case RunEvent.Finished done ->
                     emitter.send(SseEmitter.event()
