@@ -79,8 +79,7 @@ public final class Agent {
     private final StepScheduler scheduler;
     private final RetryPolicy modelRetry;
     private final Duration streamIdleTimeout;
-    private final Prefetch prefetch;
-    private final Speculation speculation;
+    private final List<AgentPlugin> plugins;
     private final RunJournal journal;
     private final ApprovalPolicy approvalPolicy;
     private final int maxSubAgentDepth;
@@ -97,8 +96,7 @@ public final class Agent {
         this.scheduler = scheduler;
         this.modelRetry = builder.modelRetry;
         this.streamIdleTimeout = builder.streamIdleTimeout;
-        this.prefetch = builder.prefetch;
-        this.speculation = builder.speculation;
+        this.plugins = List.copyOf(builder.plugins);
         this.journal = builder.journal;
         this.approvalPolicy = builder.approvalPolicy;
         this.maxSubAgentDepth = builder.maxSubAgentDepth;
@@ -343,7 +341,7 @@ public final class Agent {
                     answer = planner.round(run);
                 } catch (RunRecords.Suspended waiting) {
                     return suspended(run, journal, conversation);
-                } catch (AgentRun.HandedOff handoff) {
+                } catch (RunTree.HandedOff handoff) {
                     answer = Optional.of(handoff.answer(run.trace()));
                 }
                 answer = answer.map(text -> format == null ? text : format.conform(run, text));
@@ -355,7 +353,7 @@ public final class Agent {
                     if (journal != null) {
                         journal.ended(answer.get());
                     }
-                    AgentResult result = run.result(answer.get());
+                    AgentResult result = run.result(answer.get(), List.of());
                     listeners.forEach(l -> l.onRunEnd(runId, result));
                     return new Outcome(result, List.copyOf(conversation));
                 }
@@ -382,7 +380,7 @@ public final class Agent {
      * {@link DeadlineExceededException}, whatever broke first. Null for a bug (not a Quarry error) in time.
      */
     private static QuarryException failure(RuntimeException e, AgentRun run) {
-        AgentResult partial = run.result("");
+        AgentResult partial = run.result("", List.of());
         if (run.deadline().passed() && !(e instanceof DeadlineExceededException)) {
             DeadlineExceededException late = run.deadline().exceeded("while " + e.getMessage());
             late.initCause(e);
@@ -417,27 +415,23 @@ public final class Agent {
         return maxSubAgentDepth;
     }
 
-    Optional<Prefetch> prefetch() {
-        return Optional.ofNullable(prefetch);
-    }
-
-    Optional<Speculation> speculation() {
-        return Optional.ofNullable(speculation);
+    /** The plugins whose parts each run starts ({@link AgentPlugin#startRun}). */
+    List<AgentPlugin> plugins() {
+        return plugins;
     }
 
     /**
      * The model chain of one run, in the documented order (see {@link ModelInterceptor}); a sub-agent's run
-     * checks the budgets of the runs it is nested in (outermost first) right after its own limits.
+     * checks the budgets of the runs it is nested in (outermost first) right after its own limits, and the
+     * run's plugin parts come after its journal.
      */
-    ModelChain modelChain(
-            String runId,
-            Trace trace,
-            UsageLedger ledger,
-            Function<ModelCall, List<String>> inputs,
-            ModelInterceptor runJournal,
-            ModelInterceptor runPrefetch,
-            RunEvents events,
-            List<ModelInterceptor> enclosingBudgets) {
+    ModelChain modelChain(AgentRun run, UsageLedger ledger, List<ModelInterceptor> runParts) {
+        String runId = run.runId();
+        RunEvents events = run.events();
+        Trace trace = run.trace();
+        Function<ModelCall, List<String>> inputs = run::inputsOf;
+        ModelInterceptor runJournal = run.journal();
+        List<ModelInterceptor> enclosingBudgets = run.tree().enclosingBudgets();
         List<ModelInterceptor> chain = new ArrayList<>();
         chain.add(new ModelLimits(ledger, limits.maxModelCalls(), limits.tokenBudget()));
         chain.addAll(enclosingBudgets);
@@ -449,9 +443,7 @@ public final class Agent {
         if (runJournal != null) {
             chain.add(runJournal);
         }
-        if (runPrefetch != null) {
-            chain.add(runPrefetch);
-        }
+        chain.addAll(runParts);
         chain.addAll(modelInterceptors);
         chain.add(new DeadlineGuard());
         chain.add(new ModelRetry(modelRetry));
@@ -475,8 +467,7 @@ public final class Agent {
         private final StepScheduler.Builder steps = StepScheduler.builder();
         private RetryPolicy modelRetry = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5));
         private Duration streamIdleTimeout = Duration.ofSeconds(30);
-        private Prefetch prefetch;
-        private Speculation speculation;
+        private final List<AgentPlugin> plugins = new ArrayList<>();
         private RunJournal journal;
         private ApprovalPolicy approvalPolicy = ApprovalPolicy.ANYONE;
         private int maxSubAgentDepth = 3;
@@ -643,6 +634,7 @@ public final class Agent {
                 plugin.modelInterceptors().forEach(this::modelInterceptor);
                 plugin.stepInterceptors().forEach(this::stepInterceptor);
                 plugin.listeners().forEach(this::listener);
+                plugins.add(plugin);
             }
             return this;
         }
@@ -747,7 +739,7 @@ public final class Agent {
          */
         public Builder speculate(Speculation speculation) {
             if (given(speculation, "speculation")) {
-                this.speculation = speculation;
+                plugin(speculation);
             }
             return this;
         }
@@ -755,7 +747,7 @@ public final class Agent {
         /** Starts this tool call with every run; see {@link Prefetch}. Off by default. */
         public Builder prefetch(Prefetch prefetch) {
             if (given(prefetch, "prefetch")) {
-                this.prefetch = prefetch;
+                plugin(prefetch);
             }
             return this;
         }
@@ -772,15 +764,6 @@ public final class Agent {
             } catch (IllegalArgumentException e) {
                 all.add(e.getMessage());
             }
-            if (prefetch != null) {
-                registeredTool(registry, "prefetch", prefetch.toolName(), all);
-            }
-            if (speculation != null) {
-                registeredTool(registry, "speculation", speculation.toolName(), all)
-                        .filter(tool -> tool.policy().sideEffecting())
-                        .ifPresent(tool -> all.add("the speculation calls tool '" + tool.name()
-                                + "', which has side effects; speculate only with read-only tools"));
-            }
             if (registry != null) {
                 deepestSubAgents(registry, new ArrayList<>())
                         .filter(path -> path.size() > maxSubAgentDepth)
@@ -794,9 +777,10 @@ public final class Agent {
             } catch (ConfigurationException e) {
                 all.add(e.getMessage());
             }
-            if (speculation != null && scheduler != null && !scheduler.deduplicates()) {
-                all.add("speculation needs step deduplication, which serves the model's calls from the"
-                        + " speculative ones: remove deduplicate(false) or the speculation");
+            if (registry != null && scheduler != null) {
+                for (AgentPlugin plugin : plugins) {
+                    all.addAll(plugin.problems(registry, scheduler));
+                }
             }
             if (!all.isEmpty()) {
                 throw new ConfigurationException("the agent cannot be built: " + String.join("; ", all));
@@ -822,20 +806,6 @@ public final class Agent {
                 }
             }
             return Optional.ofNullable(deepest);
-        }
-
-        /** The tool {@code user} calls, or empty with the problem added when it is not registered. */
-        private static Optional<Tool> registeredTool(
-                ToolRegistry registry, String user, String toolName, List<String> problems) {
-            if (registry == null) {
-                return Optional.empty();
-            }
-            Optional<Tool> tool = registry.find(toolName);
-            if (tool.isEmpty()) {
-                problems.add("the " + user + " calls tool '" + toolName + "', which is not registered; known: "
-                        + registry.names());
-            }
-            return tool;
         }
     }
 }

@@ -13,6 +13,7 @@ record Nesting(AgentRun parent, String stepId, String name, int depth) {
 
     /** The chain of sub-agent names from the root run to this one, for messages. */
     String path() {
-        return parent.depth() == 0 ? name : parent.nestingPath() + " > " + name;
+        String above = parent.tree().path();
+        return above.isEmpty() ? name : above + " > " + name;
     }
 }

@@ -3,7 +3,11 @@ package dev.quarry.agent;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.schedule.StepScheduler;
+import dev.quarry.agent.tool.ToolRegistry;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -28,7 +32,7 @@ import java.util.function.Function;
  * Agent.builder().prefetch(Prefetch.withArgument("search", "query"))
  * }</pre>
  */
-public final class Prefetch {
+public final class Prefetch implements AgentPlugin {
 
     /** Heading of the context a model call is given once the prefetch has succeeded. */
     public static final String CONTEXT_HEADING = "Retrieved for this task before planning";
@@ -61,6 +65,23 @@ public final class Prefetch {
     /** The tool it calls. */
     public String toolName() {
         return toolName;
+    }
+
+    /** The tool must be registered. */
+    @Override
+    public List<String> problems(ToolRegistry tools, StepScheduler scheduler) {
+        return tools.find(toolName).isPresent()
+                ? List.of()
+                : List.of(
+                        "the prefetch calls tool '" + toolName + "', which is not registered; known: " + tools.names());
+    }
+
+    /** The prefetch step of a run whose tools include the prefetched one. */
+    @Override
+    public Optional<RunPart> startRun(RunStart run) {
+        return run.tools().find(toolName).isPresent()
+                ? Optional.of(new RunPrefetch(this, run.task(), run.uniqueStepId(RunPrefetch.STEP_ID)))
+                : Optional.empty();
     }
 
     ObjectNode argumentsFor(String task) {

@@ -3,8 +3,6 @@ package dev.quarry.agent;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.quarry.agent.model.ModelCall;
-import dev.quarry.agent.model.StreamSink;
 
 /**
  * The model a run lends a tool: each call goes through the run's model chain, so it counts against the
@@ -12,17 +10,16 @@ import dev.quarry.agent.model.StreamSink;
  */
 final class RunChatModel implements ChatModel {
 
-    private final AgentRun run;
+    private final RunModelCalls calls;
     private final String stepId;
 
-    RunChatModel(AgentRun run, String stepId) {
-        this.run = run;
+    RunChatModel(RunModelCalls calls, String stepId) {
+        this.calls = calls;
         this.stepId = stepId;
     }
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        return run.call(ModelCall.toolPurpose(stepId), request, false, id -> StreamSink.NONE)
-                .response();
+        return calls.toolCall(stepId, request).response();
     }
 }

@@ -7,36 +7,66 @@ import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.ModelInterceptor;
 import dev.quarry.agent.model.ModelResponse;
 import dev.quarry.agent.schedule.Step;
-import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.tool.Citation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link Prefetch} of one run: its step and, as a model interceptor, the offer of its result to every
  * planner call that starts after it succeeded (never waiting for it). It learns the result as a step
  * listener, which the scheduler tells before anyone else.
  */
-final class RunPrefetch implements ModelInterceptor, StepListener {
+final class RunPrefetch implements ModelInterceptor, AgentPlugin.RunPart {
 
     static final String STEP_ID = "prefetch";
 
     private final Step step;
+    private volatile CompletableFuture<StepResult> future;
     private volatile StepResult finished;
     private volatile StepResult offered;
 
-    RunPrefetch(Prefetch prefetch, String task) {
-        this.step = Step.of(STEP_ID, prefetch.toolName(), prefetch.argumentsFor(task));
+    RunPrefetch(Prefetch prefetch, String task, String stepId) {
+        this.step = Step.of(stepId, prefetch.toolName(), prefetch.argumentsFor(task));
     }
 
-    Step step() {
-        return step;
+    @Override
+    public List<Step> steps() {
+        return List.of(step);
+    }
+
+    @Override
+    public void submitted(List<CompletableFuture<StepResult>> futures) {
+        this.future = futures.getFirst();
+    }
+
+    @Override
+    public Optional<ModelInterceptor> modelInterceptor() {
+        return Optional.of(this);
+    }
+
+    /**
+     * A run whose model calls were offered the result waits for the step's future, so its steps include it:
+     * the scheduler tells listeners (the offer) before it completes the future.
+     */
+    @Override
+    public void beforeResult() {
+        if (wasOffered()) {
+            future.join();
+        }
+    }
+
+    /** The prefetch's citations count only when the answer names them. */
+    @Override
+    public boolean keepsCitation(StepResult result, Citation citation, String answer) {
+        return !result.stepId().equals(step.id()) || usedBy(answer, citation);
     }
 
     @Override
     public void onFinish(String runId, Step finishedStep, StepResult result) {
-        if (finishedStep.id().equals(STEP_ID)) {
+        if (finishedStep.id().equals(step.id())) {
             finished = result;
         }
     }
@@ -75,10 +105,6 @@ final class RunPrefetch implements ModelInterceptor, StepListener {
     /** Whether a model call was given the result. */
     boolean wasOffered() {
         return offered != null;
-    }
-
-    boolean isStep(String stepId) {
-        return STEP_ID.equals(stepId);
     }
 
     /** Whether the answer rests on this citation of the prefetch: it was offered and the answer names it. */

@@ -2,31 +2,33 @@ package dev.quarry.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agent.schedule.Step;
-import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
+import dev.quarry.agent.tool.Citation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@link Speculation} of one run: its steps, and, as a step listener, which of them a later step asked
  * for (same tool, equal arguments as submitted) and which found no permit.
  */
-final class RunSpeculation implements StepListener {
+final class RunSpeculation implements AgentPlugin.RunPart {
 
     private final List<Step> steps = new ArrayList<>();
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final Set<String> notRun = ConcurrentHashMap.newKeySet();
 
-    RunSpeculation(Speculation speculation, String task, RunSteps record) {
+    RunSpeculation(Speculation speculation, String task, UnaryOperator<String> uniqueStepId) {
         for (ObjectNode arguments : speculation.predictionsFor(task)) {
-            String id = record.uniqueId(Speculation.STEP_PREFIX + (steps.size() + 1));
+            String id = uniqueStepId.apply(Speculation.STEP_PREFIX + (steps.size() + 1));
             steps.add(Step.speculative(id, speculation.toolName(), arguments));
         }
     }
 
-    List<Step> steps() {
+    @Override
+    public List<Step> steps() {
         return steps;
     }
 
@@ -49,11 +51,14 @@ final class RunSpeculation implements StepListener {
         }
     }
 
-    Speculation.Outcome outcome() {
+    @Override
+    public Speculation.Outcome speculation() {
         return new Speculation.Outcome(steps.size(), used.size(), notRun.size());
     }
 
-    boolean isStep(String stepId) {
-        return steps.stream().anyMatch(step -> step.id().equals(stepId));
+    /** A speculative step's citations count only through the calls it served. */
+    @Override
+    public boolean keepsCitation(StepResult step, Citation citation, String answer) {
+        return steps.stream().noneMatch(s -> s.id().equals(step.stepId()));
     }
 }

@@ -3,9 +3,13 @@ package dev.quarry.agent;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.schedule.StepScheduler;
+import dev.quarry.agent.tool.Tool;
+import dev.quarry.agent.tool.ToolRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -35,7 +39,7 @@ import java.util.function.Function;
  * Agent.builder().speculate(Speculation.withArgument("search", "query", task -> myPredictor.queries(task)))
  * }</pre>
  */
-public final class Speculation {
+public final class Speculation implements AgentPlugin {
 
     /** Prefix of the ids of speculative steps. */
     public static final String STEP_PREFIX = "speculative-";
@@ -74,6 +78,33 @@ public final class Speculation {
     /** The tool it calls. */
     public String toolName() {
         return toolName;
+    }
+
+    /** The tool must be registered and read-only, and the scheduler must deduplicate calls. */
+    @Override
+    public List<String> problems(ToolRegistry tools, StepScheduler scheduler) {
+        List<String> problems = new ArrayList<>();
+        Optional<Tool> tool = tools.find(toolName);
+        if (tool.isEmpty()) {
+            problems.add(
+                    "the speculation calls tool '" + toolName + "', which is not registered; known: " + tools.names());
+        } else if (tool.get().policy().sideEffecting()) {
+            problems.add("the speculation calls tool '" + toolName
+                    + "', which has side effects; speculate only with read-only tools");
+        }
+        if (!scheduler.deduplicates()) {
+            problems.add("speculation needs step deduplication, which serves the model's calls from the"
+                    + " speculative ones: remove deduplicate(false) or the speculation");
+        }
+        return problems;
+    }
+
+    /** The speculative steps of a run whose tools include the predicted one. */
+    @Override
+    public Optional<RunPart> startRun(RunStart run) {
+        return run.tools().find(toolName).isPresent()
+                ? Optional.of(new RunSpeculation(this, run.task(), run::uniqueStepId))
+                : Optional.empty();
     }
 
     /** The distinct predictions for a task, at most {@link #MAX_CALLS}. */

@@ -113,6 +113,6 @@ public final class SubAgent implements Tool {
                 specification,
                 policy(),
                 (arguments, context) ->
-                        run.runSubAgent(this, arguments.path("task").asText(), context.stepId()));
+                        run.tree().runSubAgent(this, arguments.path("task").asText(), context.stepId()));
     }
 }
