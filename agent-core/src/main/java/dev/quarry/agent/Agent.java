@@ -294,11 +294,11 @@ public final class Agent {
     /**
      * A sub-agent's run of {@code task}, nested in its parent's run: journaled in the parent's journal under
      * the child's run id (resumed from it when an earlier process began it), its events sent to the parent's
-     * stream.
+     * stream; {@code format} is null unless the sub-agent gives a typed answer.
      *
      * @throws LimitExceededException when the run tree would nest deeper than {@code maxDepth}
      */
-    AgentResult runNested(String task, Nesting nesting, int maxDepth) {
+    AgentResult runNested(String task, Nesting nesting, int maxDepth, TypedAnswer<?> format) {
         checkTask(task);
         if (nesting.depth() > maxDepth) {
             throw new LimitExceededException("sub-agents would nest " + nesting.depth() + " deep ("
@@ -307,7 +307,7 @@ public final class Agent {
         }
         RunRecords parentJournal = nesting.parent().journal();
         RunRecords records = parentJournal == null ? null : parentJournal.nested(nesting.runId(), task);
-        return run(nesting.runId(), task, List.of(), tools, nesting.parent().events()::emit, null, records, nesting)
+        return run(nesting.runId(), task, List.of(), tools, nesting.parent().events()::emit, format, records, nesting)
                 .result();
     }
 
@@ -549,6 +549,20 @@ public final class Agent {
             try {
                 tool(SubAgent.of(name, description, agent));
             } catch (IllegalArgumentException | NullPointerException e) {
+                problems.add(e.getMessage());
+            }
+            return this;
+        }
+
+        /**
+         * Adds another agent as a step whose answer is an instance of {@code answerType}: the planner sees the
+         * type's JSON schema and the step's result is the child's JSON object, corrected until it fits (see
+         * {@link SubAgent#typed}).
+         */
+        public Builder subAgent(String name, String description, Agent agent, Class<?> answerType) {
+            try {
+                tool(SubAgent.typed(name, description, agent, answerType));
+            } catch (IllegalArgumentException | NullPointerException | ConfigurationException e) {
                 problems.add(e.getMessage());
             }
             return this;

@@ -101,7 +101,7 @@ final class RunTree {
         run.events().emit(new RunEvent.SubAgentStarted(run.runId(), stepId, subAgent.name(), child.runId()));
         AgentResult result;
         try {
-            result = subAgent.agent().runNested(task, child, maxDepth);
+            result = subAgent.agent().runNested(task, child, maxDepth, subAgent.answer());
         } catch (QuarryException e) {
             e.partial(AgentResult.class)
                     .ifPresent(partial -> subAgents.add(new SubAgentRun(stepId, subAgent.name(), partial, e)));

@@ -35,8 +35,9 @@ public final class SubAgent implements Tool {
     private final ToolSpecification specification;
     private final Agent agent;
     private final boolean handoff;
+    private final TypedAnswer<?> answer;
 
-    private SubAgent(String name, String description, Agent agent, boolean handoff) {
+    private SubAgent(String name, String description, Agent agent, boolean handoff, TypedAnswer<?> answer) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(agent, "agent");
         if (description == null || description.isBlank()) {
@@ -45,9 +46,14 @@ public final class SubAgent implements Tool {
         }
         this.agent = agent;
         this.handoff = handoff;
+        this.answer = answer;
         this.specification = ToolSpecification.builder()
                 .name(name)
-                .description(description)
+                .description(
+                        answer == null
+                                ? description
+                                : description + " It answers with one JSON object matching this JSON schema: "
+                                        + answer.schemaJson())
                 .parameters(JsonObjectSchema.builder()
                         .addStringProperty(
                                 "task",
@@ -63,7 +69,19 @@ public final class SubAgent implements Tool {
 
     /** A sub-agent whose answer the parent's model reads, as it reads any tool's result. */
     public static SubAgent of(String name, String description, Agent agent) {
-        return new SubAgent(name, description, agent, false);
+        return new SubAgent(name, description, agent, false, null);
+    }
+
+    /**
+     * A sub-agent whose answer is an instance of {@code answerType} (see {@link Agent#run(String, Class)}):
+     * the planner is shown the type's JSON schema, the child's reply is corrected until it fits, and the
+     * step's result is that JSON object.
+     *
+     * @throws dev.quarry.agent.error.ConfigurationException when no JSON object can describe the type
+     */
+    public static SubAgent typed(String name, String description, Agent agent, Class<?> answerType) {
+        return new SubAgent(
+                name, description, agent, false, TypedAnswer.of(Objects.requireNonNull(answerType, "answerType")));
     }
 
     /**
@@ -71,7 +89,7 @@ public final class SubAgent implements Tool {
      * run's answer, with no further model call of the parent ({@link AgentResult#answeredBy()} names it).
      */
     public static SubAgent handoff(String name, String description, Agent agent) {
-        return new SubAgent(name, description, agent, true);
+        return new SubAgent(name, description, agent, true, null);
     }
 
     @Override
@@ -90,6 +108,11 @@ public final class SubAgent implements Tool {
         return agent;
     }
 
+    /** The typed answer the child gives, or null when it answers in text. */
+    TypedAnswer<?> answer() {
+        return answer;
+    }
+
     /** Whether the child's answer ends the parent's run. */
     public boolean isHandoff() {
         return handoff;
@@ -100,7 +123,10 @@ public final class SubAgent implements Tool {
     public ToolResult execute(ObjectNode arguments, ToolContext context) throws SubAgentException {
         String task = arguments.path("task").asText();
         try {
-            AgentResult result = agent.run(task);
+            AgentResult result = answer == null
+                    ? agent.run(task)
+                    : agent.run(task, java.util.List.of(), agent.tools(), RunEvents.NONE, answer)
+                            .result();
             return ToolResult.of(result.answer(), result.citations());
         } catch (QuarryException e) {
             throw new SubAgentException(name(), e);

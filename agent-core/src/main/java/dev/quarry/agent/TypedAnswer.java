@@ -60,6 +60,11 @@ final class TypedAnswer<T> {
         }
     }
 
+    /** The type's JSON schema, as the model is shown it. */
+    String schemaJson() {
+        return schemaJson;
+    }
+
     /** What the task is given so the model answers in the type's shape. */
     String instructions() {
         return "\n\nGive your final answer as one JSON object and nothing else, matching this JSON schema:\n"

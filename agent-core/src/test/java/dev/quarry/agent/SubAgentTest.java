@@ -374,4 +374,36 @@ class SubAgentTest {
         assertThat(sub.policy().sideEffecting()).isFalse();
         assertThat(sub.policy().idempotent()).isFalse();
     }
+
+    /** A typed answer of a sub-agent. */
+    record Population(String city, int people) {}
+
+    @Test
+    void aTypedSubAgentShowsItsSchemaAndItsStepResultIsTheCorrectedJsonObject() {
+        ScriptedChatModel childModel = ScriptedChatModel.turns(
+                AiMessage.from("about half a million"), AiMessage.from("{\"city\": \"Lyon\", \"people\": 520000}"));
+        Agent census = Agent.builder().model(childModel).build();
+        ScriptedChatModel parentModel = ScriptedChatModel.replying(
+                request -> request.messages().getLast() instanceof ToolExecutionResultMessage result
+                        ? AiMessage.from("census says " + result.text())
+                        : toolCalls(call("c1", "census", "{\"task\":\"Lyon\"}")));
+
+        Agent parent = Agent.builder()
+                .model(parentModel)
+                .subAgent("census", "Counts people", census, Population.class)
+                .build();
+        AgentResult result = parent.run("how many in Lyon?");
+
+        assertThat(parent.tools().find("census").orElseThrow().specification().description())
+                .startsWith("Counts people It answers with one JSON object")
+                .contains("\"people\"");
+        assertThat(result.answer()).isEqualTo("census says {\"city\": \"Lyon\", \"people\": 520000}");
+        assertThat(childModel.requests()).hasSize(2); // the answer, then its correction
+        assertThatThrownBy(() -> Agent.builder()
+                        .model(parentModel)
+                        .subAgent("census", "Counts people", census, String.class)
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("a typed answer must be a record");
+    }
 }

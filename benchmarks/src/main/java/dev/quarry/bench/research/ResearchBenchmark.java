@@ -2,11 +2,11 @@ package dev.quarry.bench.research;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.bench.scenario.ModelProfile;
 import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.CapturedRequest;
 import dev.quarry.testkit.ConverseBodies;
-import dev.quarry.agent.plan.GraphPlanner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,7 +40,8 @@ public final class ResearchBenchmark {
             ModelProfile profile, double speed, double scale, int tasks, int repeat, long seed, Duration lookup) {}
 
     /** One task run's figures, in unscaled seconds. */
-    record TaskRun(int parts, double wall, double firstToken, int modelCalls, long tokens, double path, boolean correct) {}
+    record TaskRun(
+            int parts, double wall, double firstToken, int modelCalls, long tokens, double path, boolean correct) {}
 
     public static void main(String[] args) {
         Options options = parse(args);
@@ -93,7 +94,9 @@ public final class ResearchBenchmark {
                                 wall / 1e9 / options.scale(),
                                 first / 1e9 / options.scale(),
                                 requests.size(),
-                                requests.stream().mapToLong(q -> q.inputTokens() + q.outputTokens()).sum(),
+                                requests.stream()
+                                        .mapToLong(q -> q.inputTokens() + q.outputTokens())
+                                        .sum(),
                                 path(requests, task, contender.protocol(), lookup) / 1e9 / options.scale(),
                                 task.answeredBy(outcome.answer())));
                     }
@@ -106,7 +109,9 @@ public final class ResearchBenchmark {
 
     private static List<String> toolNames(JsonNode body) {
         List<String> names = new ArrayList<>();
-        body.path("toolConfig").path("tools").forEach(t -> names.add(t.path("toolSpec").path("name").asText()));
+        body.path("toolConfig")
+                .path("tools")
+                .forEach(t -> names.add(t.path("toolSpec").path("name").asText()));
         return names;
     }
 
@@ -179,7 +184,12 @@ public final class ResearchBenchmark {
                 .map(TaskRun::parts)
                 .distinct()
                 .forEach(k -> byK.computeIfAbsent(k, x -> new EnumMap<>(ResearchContender.class))
-                        .put(contender, median(r.stream().filter(t -> t.parts() == k).map(TaskRun::wall).toList()))));
+                        .put(
+                                contender,
+                                median(r.stream()
+                                        .filter(t -> t.parts() == k)
+                                        .map(TaskRun::wall)
+                                        .toList()))));
         byK.forEach((k, walls) -> {
             double s = walls.getOrDefault(ResearchContender.SUPERVISOR_SEQUENTIAL, Double.NaN);
             double b = walls.getOrDefault(ResearchContender.AISERVICES_CONCURRENT, Double.NaN);
@@ -231,7 +241,8 @@ public final class ResearchBenchmark {
             }
         }
         if (!(scale > 0 && scale <= 1) || !(speed > 0) || tasks < 1 || repeat < 1) {
-            throw new IllegalArgumentException("--scale must be in (0, 1], --speed positive, --tasks and --repeat >= 1");
+            throw new IllegalArgumentException(
+                    "--scale must be in (0, 1], --speed positive, --tasks and --repeat >= 1");
         }
         return new Options(profile, speed, scale, tasks, repeat, seed, lookup);
     }

@@ -19,21 +19,28 @@ import java.time.Duration;
  */
 enum ResearchContender {
     /** (s) A sequential supervisor: LangChain4j AiServices whose model hands out one part per turn. */
-    SUPERVISOR_SEQUENTIAL("s", "AiServices supervisor, one sub-agent call per turn", ResearchWorld.Protocol.ONE_PER_TURN) {
+    SUPERVISOR_SEQUENTIAL(
+            "s", "AiServices supervisor, one sub-agent call per turn", ResearchWorld.Protocol.ONE_PER_TURN) {
         @Override
         Outcome run(Models models, Lookups lookups, String question) {
             return aiServices(models.chat(), lookups, question, false);
         }
     },
     /** (b-seq) AiServices with every part in one turn, tools run one after another (its default). */
-    AISERVICES_SEQUENTIAL("b-seq", "AiServices, sub-agents as @Tool methods, parallel tool use, default execution", ResearchWorld.Protocol.PARALLEL) {
+    AISERVICES_SEQUENTIAL(
+            "b-seq",
+            "AiServices, sub-agents as @Tool methods, parallel tool use, default execution",
+            ResearchWorld.Protocol.PARALLEL) {
         @Override
         Outcome run(Models models, Lookups lookups, String question) {
             return aiServices(models.chat(), lookups, question, false);
         }
     },
     /** (b) AiServices with every part in one turn and {@code executeToolsConcurrently()}. */
-    AISERVICES_CONCURRENT("b", "AiServices, sub-agents as @Tool methods, parallel tool use, executeToolsConcurrently", ResearchWorld.Protocol.PARALLEL) {
+    AISERVICES_CONCURRENT(
+            "b",
+            "AiServices, sub-agents as @Tool methods, parallel tool use, executeToolsConcurrently",
+            ResearchWorld.Protocol.PARALLEL) {
         @Override
         Outcome run(Models models, Lookups lookups, String question) {
             return aiServices(models.chat(), lookups, question, true);
@@ -43,7 +50,8 @@ enum ResearchContender {
     QUARRY_TOOL_USE("c", "Quarry ToolUsePlanner + subAgent (default settings)", ResearchWorld.Protocol.PARALLEL) {
         @Override
         Outcome run(Models models, Lookups lookups, String question) {
-            Agent researcher = Agent.builder().model(models.chat()).toolsFrom(lookups).build();
+            Agent researcher =
+                    Agent.builder().model(models.chat()).toolsFrom(lookups).build();
             AgentResult result = Agent.builder()
                     .model(models.chat())
                     .subAgent("researcher", RESEARCHER, researcher)
@@ -113,7 +121,8 @@ enum ResearchContender {
     /** What a run gave: the answer and, for a streaming contender, when its first answer token arrived. */
     record Outcome(String answer, Duration firstAnswerToken) {
         static Outcome of(AgentResult result) {
-            return new Outcome(result.answer(), result.trace().firstAnswerToken().orElse(null));
+            return new Outcome(
+                    result.answer(), result.trace().firstAnswerToken().orElse(null));
         }
     }
 
@@ -157,9 +166,7 @@ enum ResearchContender {
 
     private static Outcome aiServices(ChatModel model, Lookups lookups, String question, boolean concurrently) {
         var inner = AiServices.builder(Researcher.class).chatModel(model).tools(lookups);
-        var outer = AiServices.builder(Coordinator.class)
-                .chatModel(model)
-                .tools(new ResearcherTool(inner.build()));
+        var outer = AiServices.builder(Coordinator.class).chatModel(model).tools(new ResearcherTool(inner.build()));
         if (concurrently) {
             outer.executeToolsConcurrently();
         }

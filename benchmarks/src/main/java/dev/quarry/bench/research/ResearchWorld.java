@@ -51,9 +51,9 @@ final class ResearchWorld {
         ResearchTask.Part part = ResearchTask.Part.of(ConverseBodies.firstUserText(body));
         List<String> results = new ArrayList<>(ConverseBodies.toolResults(body).values());
         if (results.size() < part.hops()) {
-            String argument = results.isEmpty() ? part.entity() : results.getLast().strip();
-            return Turn.toolUse(
-                    "", new Turn.ToolUse("l" + results.size(), "lookup", "{\"q\":\"" + argument + "\"}"));
+            String argument =
+                    results.isEmpty() ? part.entity() : results.getLast().strip();
+            return Turn.toolUse("", new Turn.ToolUse("l" + results.size(), "lookup", "{\"q\":\"" + argument + "\"}"));
         }
         return Turn.text(part.entity() + " resolves to " + results.getLast().strip() + ".")
                 .withVisibleOutputTokens(PART_ANSWER_TOKENS);
@@ -64,14 +64,14 @@ final class ResearchWorld {
         Map<String, String> results = ConverseBodies.toolResults(body);
         boolean joining = ConverseBodies.systemText(body).contains(GraphPlanner.JOIN_HEADER);
         if (!joining && results.size() < parts.size()) {
-            List<ResearchTask.Part> next = protocol == Protocol.PARALLEL
-                    ? parts
-                    : List.of(parts.get(results.size()));
+            List<ResearchTask.Part> next = protocol == Protocol.PARALLEL ? parts : List.of(parts.get(results.size()));
             int first = protocol == Protocol.PARALLEL ? 0 : results.size();
             List<Turn.ToolUse> uses = new ArrayList<>();
             for (int i = 0; i < next.size(); i++) {
                 uses.add(new Turn.ToolUse(
-                        "r" + (first + i + 1), "researcher", "{\"task\":\"" + next.get(i).task() + "\"}"));
+                        "r" + (first + i + 1),
+                        "researcher",
+                        "{\"task\":\"" + next.get(i).task() + "\"}"));
             }
             return Turn.toolUse("", uses.toArray(Turn.ToolUse[]::new));
         }
@@ -79,8 +79,11 @@ final class ResearchWorld {
         StringBuilder answer = new StringBuilder("In sum:");
         for (ResearchTask.Part part : parts) {
             String fact = part.fact();
-            answer.append(' ').append(part.entity()).append(" is ")
-                    .append(everything.contains(fact) ? fact : "unknown").append(';');
+            answer.append(' ')
+                    .append(part.entity())
+                    .append(" is ")
+                    .append(everything.contains(fact) ? fact : "unknown")
+                    .append(';');
         }
         return Turn.text(answer.toString()).withVisibleOutputTokens(SYNTHESIS_TOKENS);
     }
@@ -90,8 +93,11 @@ final class ResearchWorld {
         StringBuilder plan = new StringBuilder();
         int id = 1;
         for (ResearchTask.Part part : ResearchTask.partsOf(question)) {
-            plan.append("{\"id\": ").append(id++).append(", \"tool\": \"researcher\", \"args\": {\"task\": \"")
-                    .append(part.task()).append("\"}}\n");
+            plan.append("{\"id\": ")
+                    .append(id++)
+                    .append(", \"tool\": \"researcher\", \"args\": {\"task\": \"")
+                    .append(part.task())
+                    .append("\"}}\n");
         }
         return Turn.text(plan.toString());
     }

@@ -33,11 +33,14 @@ class ResearchHarnessTest {
             assertThat(measured).as(contender.label()).hasSize(2).allMatch(ResearchBenchmark.TaskRun::correct);
             int coordinatorCalls = switch (contender) {
                 // one call per part, then the synthesis
-                case SUPERVISOR_SEQUENTIAL -> tasks.stream().mapToInt(t -> t.parts().size() + 1).sum();
+                case SUPERVISOR_SEQUENTIAL ->
+                    tasks.stream().mapToInt(t -> t.parts().size() + 1).sum();
                 // all parts in one call (a plan for (e)), then the synthesis (a join for (e))
                 default -> 2 * tasks.size();
             };
-            assertThat(measured.stream().mapToInt(ResearchBenchmark.TaskRun::modelCalls).sum())
+            assertThat(measured.stream()
+                            .mapToInt(ResearchBenchmark.TaskRun::modelCalls)
+                            .sum())
                     .as(contender.label())
                     .isEqualTo(coordinatorCalls + childCalls);
             assertThat(measured).allSatisfy(run -> assertThat(run.path()).isPositive());
@@ -49,9 +52,11 @@ class ResearchHarnessTest {
     @Test
     void aTaskIsAnsweredOnlyWhenEveryPartsFactIsInTheAnswer() {
         ResearchTask task = ResearchTask.generate(1, 5).getFirst();
-        String all = String.join(" ", task.parts().stream().map(ResearchTask.Part::fact).toList());
+        String all = String.join(
+                " ", task.parts().stream().map(ResearchTask.Part::fact).toList());
         assertThat(task.answeredBy(all)).isTrue();
         assertThat(task.answeredBy(all.substring(all.indexOf(' ') + 1))).isFalse();
-        assertThat(ResearchTask.Part.of(task.parts().getFirst().task())).isEqualTo(task.parts().getFirst());
+        assertThat(ResearchTask.Part.of(task.parts().getFirst().task()))
+                .isEqualTo(task.parts().getFirst());
     }
 }
