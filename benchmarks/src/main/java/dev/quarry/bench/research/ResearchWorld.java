@@ -14,6 +14,10 @@ import java.util.Map;
  * a coordinator (offered {@code researcher}) hands out the parts, all in one turn ({@link Protocol#PARALLEL}) or
  * one per turn ({@link Protocol#ONE_PER_TURN}, a sequential supervisor), or plans them as a graph, then writes
  * a synthesis of {@value #SYNTHESIS_TOKENS} tokens holding every part's fact that reached it.
+ *
+ * <p>A sub-agent call costs the same output tokens whether it is written as a native tool use or as a plan
+ * line: the tokens of its canonical JSON ({@code {"name":..,"input":..}}, four characters a token), as in the
+ * scenario benchmark's fairness contract.
  */
 final class ResearchWorld {
 
@@ -99,7 +103,17 @@ final class ResearchWorld {
                     .append(part.task())
                     .append("\"}}\n");
         }
-        return Turn.text(plan.toString());
+        return Turn.text(plan.toString()).withVisibleOutputTokens(callTokens(ResearchTask.partsOf(question)));
+    }
+
+    /** The fair cost of handing out these parts: each call's canonical JSON, four characters a token. */
+    static int callTokens(List<ResearchTask.Part> parts) {
+        int tokens = 0;
+        for (ResearchTask.Part part : parts) {
+            String canonical = "{\"name\":\"researcher\",\"input\":{\"task\":\"" + part.task() + "\"}}";
+            tokens += (canonical.length() + 3) / 4;
+        }
+        return tokens;
     }
 
     /** The coordinator's question: the first user text holding the task's parts. */
