@@ -758,6 +758,18 @@ public final class Agent {
             return this;
         }
 
+        /**
+         * Runs the read-only calls this predicts from the task before the first model call and shows the model
+         * their results, so a task whose look-ups are predictable can be answered in one model turn; see
+         * {@link LookAhead}. Off by default.
+         */
+        public Builder lookAhead(LookAhead lookAhead) {
+            if (given(lookAhead, "lookAhead")) {
+                plugin(lookAhead);
+            }
+            return this;
+        }
+
         /** Starts this tool call with every run; see {@link Prefetch}. Off by default. */
         public Builder prefetch(Prefetch prefetch) {
             if (given(prefetch, "prefetch")) {

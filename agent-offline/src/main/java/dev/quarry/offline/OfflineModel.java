@@ -14,9 +14,12 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.plan.GraphPlanner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +41,8 @@ import java.util.stream.Collectors;
  *   <li><b>Delegating</b>: offered no {@code search} tool but a tool that takes a {@code task} (a sub-agent,
  *       {@code Agent.Builder.subAgent}), it hands each sub-question to that tool, all in one turn, so the
  *       sub-agents run in parallel; their answers (this model's own answer format) are evidence like passages.
+ *   <li><b>Looked-ahead results</b> ({@code LookAhead}) appended to the task count as searches already made:
+ *       it does not search again for them, and answers in its first turn when they cover every sub-question.
  *   <li><b>Answering</b>: term-overlap sentence selection over the cited passages the tools returned: the
  *       sentences sharing most content words with the task, each followed by its citation (a result without
  *       {@code [document#chunk[start-end]]} labels counts as one passage cited by its tool's name).
@@ -60,6 +65,8 @@ public final class OfflineModel implements ChatModel {
     private static final Pattern SEND = Pattern.compile("(?i)\\bsend\\b");
     private static final Pattern DRAFT_NAME = Pattern.compile("(draft-\\S+?\\.eml)");
     private static final Pattern WORD_LIMIT = Pattern.compile("at most (\\d+) words");
+    private static final Pattern LOOKED_AHEAD =
+            Pattern.compile("(?m)^\\S+ (\\{[^\\n]*\\}):\\n(.*?)(?=\\n\\n\\S+ \\{[^\\n]*\\}:\\n|\\z)", Pattern.DOTALL);
 
     /**
      * The task split into independent sub-questions, the way this model plans one search for each: at '?',
@@ -105,14 +112,22 @@ public final class OfflineModel implements ChatModel {
         Set<String> tools = request.toolSpecifications().stream()
                 .map(ToolSpecification::name)
                 .collect(Collectors.toSet());
+        // a look-ahead's results, appended to the task: searches already made, and their passages
+        Map<String, String> lookedAhead = lookedAhead(lastUser);
+        lastUser = withoutLookAhead(lastUser);
         if (results.isEmpty()) {
-            List<ToolExecutionRequest> calls = firstCalls(lastUser, tools, request.toolSpecifications());
+            List<ToolExecutionRequest> calls = firstCalls(lastUser, tools, request.toolSpecifications()).stream()
+                    .filter(call -> !lookedAhead.containsKey(call.arguments()))
+                    .toList();
             if (!calls.isEmpty()) {
                 return AiMessage.from(calls);
             }
-            return AiMessage.from(HEADER + "\nI have no tools to look this up.");
+            if (lookedAhead.isEmpty()) {
+                return AiMessage.from(HEADER + "\nI have no tools to look this up.");
+            }
         }
-        List<Extractive.Passage> evidence = evidence(results);
+        List<Extractive.Passage> evidence = new ArrayList<>(evidence(results));
+        lookedAhead.values().forEach(text -> evidence.addAll(Extractive.passages(text)));
         Matcher email = EMAIL.matcher(lastUser);
         boolean drafted = results.stream().anyMatch(r -> "draft_email".equals(r.toolName()));
         if (email.find() && tools.contains("draft_email") && !drafted) {
@@ -304,6 +319,28 @@ public final class OfflineModel implements ChatModel {
                 .name(tool)
                 .arguments(args.toString())
                 .build();
+    }
+
+    /**
+     * The calls a look-ahead made before this request, by their arguments' JSON, with their results: the
+     * blocks {@code tool {arguments}:} and the result text under {@link LookAhead#CONTEXT_HEADING}.
+     */
+    private static Map<String, String> lookedAhead(String userText) {
+        Map<String, String> made = new LinkedHashMap<>();
+        int context = userText.indexOf(LookAhead.CONTEXT_HEADING);
+        if (context < 0) {
+            return made;
+        }
+        Matcher block = LOOKED_AHEAD.matcher(userText.substring(context));
+        while (block.find()) {
+            made.put(block.group(1), block.group(2).strip());
+        }
+        return made;
+    }
+
+    private static String withoutLookAhead(String userText) {
+        int context = userText.indexOf(LookAhead.CONTEXT_HEADING);
+        return context < 0 ? userText : userText.substring(0, context).strip();
     }
 
     private static String lastUserText(List<ChatMessage> messages) {

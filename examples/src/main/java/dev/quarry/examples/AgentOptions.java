@@ -2,6 +2,7 @@ package dev.quarry.examples;
 
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.RunEvent;
 import dev.quarry.agent.Speculation;
 import dev.quarry.agent.SubAgentRun;
@@ -53,6 +54,13 @@ final class AgentOptions {
             description = "start a search for each sub-question of the task with the run, before the model asks;"
                     + " the model's identical searches are served from them (speculative look-ups)")
     boolean speculate;
+
+    @Option(
+            names = "--one-turn",
+            description = "run a search for each sub-question of the task first and show the model the results,"
+                    + " so it can answer in one turn (look-ahead; a wrong guess costs its search and the tokens"
+                    + " of its result)")
+    boolean oneTurn;
 
     @Option(names = "--trace", description = "write the run's HTML timeline to this file")
     Path trace;
@@ -145,6 +153,9 @@ final class AgentOptions {
                 .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");
         if (speculate) {
             builder.speculate(Speculation.withArgument("search", "query", OfflineModel::subQuestions));
+        }
+        if (oneTurn) {
+            builder.lookAhead(LookAhead.withArgument("search", "query", OfflineModel::subQuestions));
         }
         return builder;
     }

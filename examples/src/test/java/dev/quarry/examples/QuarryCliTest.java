@@ -225,6 +225,27 @@ class QuarryCliTest {
     }
 
     @Test
+    void askOneTurnSearchesEachSubQuestionFirstAndAnswersInOneModelCall() {
+        Run run = quarry(
+                "ask",
+                "What do gas turbines compress, and what do swept wings delay?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--one-turn");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .startsWith(OfflineModel.HEADER)
+                .contains("compress air")
+                .contains("shock waves")
+                .contains("turbines.md#0")
+                .contains("wings.md#0");
+        assertThat(run.out()).contains("1 model calls, 2 steps");
+    }
+
+    @Test
     void researchFansOutToResearcherSubAgentsAndCitesWhatTheyFound() throws Exception {
         Path trace = work.resolve("research.html");
         Run run = quarry(

@@ -4,10 +4,14 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.quarry.agent.Agent;
+import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.Prefetch;
 import dev.quarry.agent.Speculation;
 import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.Planner;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One way of answering a task: four LangChain4j {@code AiServices} set-ups a Java developer would pick
@@ -201,7 +205,96 @@ public enum Contender {
         boolean unasked(Scenario.Task task, String argument) {
             return LookUpPredictor.isWrong(argument);
         }
+    },
+    /**
+     * (k) The one-turn route ({@code Agent.Builder.lookAhead}): the task's first-hop searches, as predicted by
+     * the simulated predictor right on all of them, run first, and the first model call (ToolUsePlanner,
+     * streaming) sees their results; it answers, or calls what is still missing. Cost: the results in the
+     * prompt are input tokens of every call, and a wrong prediction is a search run for nothing.
+     */
+    QUARRY_LOOKAHEAD_100(
+            "k",
+            "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 100% right)",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return lookAhead(models, tools, question, systemPrompt, 1.0);
+        }
+
+        @Override
+        double predictorAccuracy() {
+            return 1.0;
+        }
+    },
+    /** (k70) (k) with the predictor right on 70% of the first-hop searches. */
+    QUARRY_LOOKAHEAD_70(
+            "k70",
+            "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 70% right)",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return lookAhead(models, tools, question, systemPrompt, 0.7);
+        }
+
+        @Override
+        double predictorAccuracy() {
+            return 0.7;
+        }
+    },
+    /** (k40) (k) with the predictor right on 40% of the first-hop searches. */
+    QUARRY_LOOKAHEAD_40(
+            "k40",
+            "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 40% right)",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            return lookAhead(models, tools, question, systemPrompt, 0.4);
+        }
+
+        @Override
+        double predictorAccuracy() {
+            return 0.4;
+        }
     };
+
+    /** The one-turn route of (k), (k70) and (k40) with a predictor right this often. */
+    private static Answer lookAhead(
+            Models models, ScenarioTools tools, String question, String systemPrompt, double accuracy) {
+        LookUpPredictor predictor = new LookUpPredictor(accuracy);
+        Agent agent = quarryBuilder(models, tools, Planner.toolUse(), true, false, systemPrompt)
+                .lookAhead(
+                        LookAhead.withArgument(ScenarioTools.SEARCH, "query", task -> predictor.predict(tools.task())))
+                .build();
+        return Answer.of(agent.run(question));
+    }
+
+    /** The accuracy of the look-ahead's predictor, for the contenders that show the model predictions; else 0. */
+    double predictorAccuracy() {
+        return 0;
+    }
+
+    /**
+     * The task's calls whose results this contender showed the model before it asked (a look-ahead's right
+     * predictions): the model never writes them, so the call contract does not charge their tokens.
+     */
+    Set<String> shownPredictions(Scenario.Task task) {
+        if (predictorAccuracy() == 0) {
+            return Set.of();
+        }
+        List<String> right = new LookUpPredictor(predictorAccuracy())
+                .predict(task).stream()
+                        .filter(query -> !LookUpPredictor.isWrong(query))
+                        .toList();
+        Set<String> ids = new HashSet<>();
+        for (Scenario.Call call : task.calls()) {
+            if (call.tool().equals(ScenarioTools.SEARCH)
+                    && call.references().isEmpty()
+                    && right.contains(call.argument())) {
+                ids.add(call.id());
+            }
+        }
+        return ids;
+    }
 
     /** (e) on the models that cache the shared prefix: the base of (h) and (j). */
     private static Agent.Builder cachedGraphBuilder(Models models, ScenarioTools tools, String systemPrompt) {
@@ -260,7 +353,7 @@ public enum Contender {
      * ask for (a prefetch, a wrong speculative guess): the call contract leaves it out.
      */
     boolean unasked(Scenario.Task task, String argument) {
-        return false;
+        return predictorAccuracy() > 0 && LookUpPredictor.isWrong(argument);
     }
 
     /** Answers one task; the tools are fresh for the task. */

@@ -3,6 +3,7 @@ package dev.quarry.bench.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.Turn;
@@ -120,7 +121,8 @@ public final class ScenarioOracle {
             String joinInput = ConverseBodies.firstUserText(request);
             return finalAnswer(task, result -> joinInput.contains(result.strip()));
         }
-        Map<String, String> results = ConverseBodies.toolResults(request);
+        Map<String, String> results = new LinkedHashMap<>(ConverseBodies.toolResults(request));
+        results.putAll(lookedAhead(task, ConverseBodies.firstUserText(request)));
         List<Scenario.Call> ready = new ArrayList<>();
         for (Scenario.Call call : task.calls()) {
             if (!results.containsKey(call.id()) && results.keySet().containsAll(call.references())) {
@@ -143,6 +145,49 @@ public final class ScenarioOracle {
             cost += callTokens(call.tool(), canonicalInput(task, call));
         }
         return charged(Turn.toolUse("", uses.toArray(Turn.ToolUse[]::new)), cost);
+    }
+
+    /**
+     * The task's calls whose results the request shows under {@link LookAhead#CONTEXT_HEADING} (a look-ahead's
+     * predictions, appended to the task's message as {@code tool {input}:} and the result): the model has
+     * them without calling, keyed by call id. Only calls that need no earlier result can be predicted.
+     */
+    static Map<String, String> lookedAhead(Scenario.Task task, String firstUserText) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        int context = firstUserText.indexOf(LookAhead.CONTEXT_HEADING);
+        if (context < 0) {
+            return seen;
+        }
+        String shown = firstUserText.substring(context);
+        for (Scenario.Call call : task.calls()) {
+            if (!call.references().isEmpty()) {
+                continue;
+            }
+            String marker = call.tool() + " " + input(call.tool(), call.argument()) + ":\n";
+            int at = shown.indexOf(marker);
+            if (at >= 0) {
+                int start = at + marker.length();
+                int end = shown.indexOf("\n\n", start);
+                seen.put(
+                        call.id(),
+                        shown.substring(start, end < 0 ? shown.length() : end).strip());
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * Visible output tokens of the task's work when the model was shown the results of {@code predicted}
+     * calls and so never wrote them.
+     */
+    public int visibleTokens(Scenario.Task task, java.util.Set<String> predicted) {
+        int tokens = visibleTokens(task);
+        for (Scenario.Call call : task.calls()) {
+            if (predicted.contains(call.id())) {
+                tokens -= callTokens(call.tool(), canonicalInput(task, call));
+            }
+        }
+        return tokens;
     }
 
     private Turn plan(Scenario.Task task) {

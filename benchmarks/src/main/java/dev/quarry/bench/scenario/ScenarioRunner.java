@@ -250,7 +250,8 @@ public final class ScenarioRunner implements AutoCloseable {
         if (!made.equals(wanted)) {
             return "tool calls are not the task's calls, each once: made " + made + ", wanted " + wanted;
         }
-        long expectedOutput = (long) requests.size() * oracle.thinkingTokens() + oracle.visibleTokens(task);
+        long expectedOutput = (long) requests.size() * oracle.thinkingTokens()
+                + oracle.visibleTokens(task, contender.shownPredictions(task));
         if (outputTokens != expectedOutput) {
             return "output tokens " + outputTokens + " differ from the contract's " + expectedOutput;
         }

@@ -45,14 +45,20 @@ class ScenarioHarnessTest {
                                 AISERVICES_CONCURRENT_CACHED,
                                 QUARRY_TOOL_USE,
                                 QUARRY_TOOL_USE_STREAMING -> task.levels() + 1;
+                        // the look-ahead's right predictions are in the first turn: only later levels remain
+                        case QUARRY_LOOKAHEAD_100, QUARRY_LOOKAHEAD_70, QUARRY_LOOKAHEAD_40 ->
+                            levelsLeft(task, contender.shownPredictions(task)) + 1;
                         default -> reading ? 2 : 1;
                     };
                     assertThat(run.modelCalls())
                             .as("%s on %s of %s", contender, run.taskId(), shape)
                             .isEqualTo(expectedCalls);
-                    long wrongGuesses = contender == Contender.QUARRY_GRAPH_STREAMING_SPECULATIVE
+                    double accuracy = contender == Contender.QUARRY_GRAPH_STREAMING_SPECULATIVE
                                     || contender == Contender.QUARRY_ALL_MECHANISMS
-                            ? new LookUpPredictor(Contender.PREDICTOR_ACCURACY)
+                            ? Contender.PREDICTOR_ACCURACY
+                            : contender.predictorAccuracy();
+                    long wrongGuesses = accuracy > 0
+                            ? new LookUpPredictor(accuracy)
                                     .predict(task).stream()
                                             .filter(LookUpPredictor::isWrong)
                                             .count()
@@ -261,5 +267,24 @@ class ScenarioHarnessTest {
         assertThatThrownBy(() -> ScenarioBenchmark.parse(new String[] {"--shape", "tree"}))
                 .hasMessageContaining("unknown shape tree");
         assertThat(ScenarioBenchmark.parse(new String[] {"--help"})).isNull();
+    }
+
+    /** Levels of the task's calls still to be made when the {@code shown} calls' results are already known. */
+    static int levelsLeft(Scenario.Task task, java.util.Set<String> shown) {
+        java.util.Map<String, Integer> level = new java.util.HashMap<>();
+        int deepest = 0;
+        for (Scenario.Call call : task.calls()) {
+            int own = 0;
+            if (!shown.contains(call.id())) {
+                own = 1
+                        + call.references().stream()
+                                .mapToInt(r -> level.getOrDefault(r, 0))
+                                .max()
+                                .orElse(0);
+            }
+            level.put(call.id(), own);
+            deepest = Math.max(deepest, own);
+        }
+        return deepest;
     }
 }
