@@ -66,7 +66,7 @@ public final class OfflineModel implements ChatModel {
     private static final Pattern DRAFT_NAME = Pattern.compile("(draft-\\S+?\\.eml)");
     private static final Pattern WORD_LIMIT = Pattern.compile("at most (\\d+) words");
     private static final Pattern LOOKED_AHEAD =
-            Pattern.compile("(?m)^\\S+ (\\{[^\\n]*\\}):\\n(.*?)(?=\\n\\n\\S+ \\{[^\\n]*\\}:\\n|\\z)", Pattern.DOTALL);
+            Pattern.compile("(?m)^(\\S+) (\\{[^\\n]*\\}):\\n(.*?)(?=\\n\\n\\S+ \\{[^\\n]*\\}:\\n|\\z)", Pattern.DOTALL);
 
     /**
      * The task split into independent sub-questions, the way this model plans one search for each: at '?',
@@ -113,7 +113,7 @@ public final class OfflineModel implements ChatModel {
                 .map(ToolSpecification::name)
                 .collect(Collectors.toSet());
         // a look-ahead's results, appended to the task: searches already made, and their passages
-        Map<String, String> lookedAhead = lookedAhead(lastUser);
+        Map<String, Extractive.Passage> lookedAhead = lookedAhead(lastUser);
         lastUser = withoutLookAhead(lastUser);
         if (results.isEmpty()) {
             List<ToolExecutionRequest> calls = firstCalls(lastUser, tools, request.toolSpecifications()).stream()
@@ -127,7 +127,10 @@ public final class OfflineModel implements ChatModel {
             }
         }
         List<Extractive.Passage> evidence = new ArrayList<>(evidence(results));
-        lookedAhead.values().forEach(text -> evidence.addAll(Extractive.passages(text)));
+        for (Extractive.Passage result : lookedAhead.values()) {
+            List<Extractive.Passage> cited = Extractive.passages(result.text());
+            evidence.addAll(cited.isEmpty() ? List.of(result) : cited);
+        }
         Matcher email = EMAIL.matcher(lastUser);
         boolean drafted = results.stream().anyMatch(r -> "draft_email".equals(r.toolName()));
         if (email.find() && tools.contains("draft_email") && !drafted) {
@@ -322,18 +325,21 @@ public final class OfflineModel implements ChatModel {
     }
 
     /**
-     * The calls a look-ahead made before this request, by their arguments' JSON, with their results: the
-     * blocks {@code tool {arguments}:} and the result text under {@link LookAhead#CONTEXT_HEADING}.
+     * The calls a look-ahead made before this request, by their arguments' JSON, with their results as a
+     * passage labelled by the tool: the blocks {@code tool {arguments}:} and the result text under
+     * {@link LookAhead#CONTEXT_HEADING}.
      */
-    private static Map<String, String> lookedAhead(String userText) {
-        Map<String, String> made = new LinkedHashMap<>();
+    private static Map<String, Extractive.Passage> lookedAhead(String userText) {
+        Map<String, Extractive.Passage> made = new LinkedHashMap<>();
         int context = userText.indexOf(LookAhead.CONTEXT_HEADING);
         if (context < 0) {
             return made;
         }
         Matcher block = LOOKED_AHEAD.matcher(userText.substring(context));
         while (block.find()) {
-            made.put(block.group(1), block.group(2).strip());
+            made.put(
+                    block.group(2),
+                    new Extractive.Passage(block.group(1), block.group(3).strip()));
         }
         return made;
     }

@@ -10,6 +10,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.otel.QuarryTelemetry;
 import dev.quarry.agent.schedule.ApprovalHandler;
@@ -166,6 +167,19 @@ class QuarryAutoConfigurationTest {
                 .withPropertyValues("quarry.agent.tool-beans=false")
                 .run(context ->
                         assertThat(context.getBean(Agent.class).tools().names()).isEmpty());
+    }
+
+    @Test
+    void aLookAheadBeanIsAPluginOfTheAgent() {
+        runner.withUserConfiguration(OfflineModelConfiguration.class, ToolBeansConfiguration.class)
+                .withPropertyValues("quarry.agent.excluded-beans=secrets")
+                .withBean(LookAhead.class, () -> LookAhead.withArgument("weather", "city", task -> List.of("Lyon")))
+                .run(context -> {
+                    AgentResult result = context.getBean(Agent.class).run("What is the weather in Lyon?");
+                    assertThat(result.steps()).extracting(s -> s.stepId()).containsExactly("lookahead-1");
+                    assertThat(result.usage().modelCalls()).isEqualTo(1);
+                    assertThat(result.answer()).contains("Lyon: sunny");
+                });
     }
 
     @Test
