@@ -1,14 +1,9 @@
 package dev.quarry.agent;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.schedule.StepScheduler;
-import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolRegistry;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -49,68 +44,43 @@ public final class LookAhead implements AgentPlugin {
     /** Most predicted calls run in one run. */
     public static final int MAX_CALLS = 16;
 
-    private final String toolName;
-    private final Function<String, List<ObjectNode>> predictedArguments;
+    private final Predictions predictions;
 
-    private LookAhead(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
-        this.toolName = toolName;
-        this.predictedArguments = predictedArguments;
+    private LookAhead(Predictions predictions) {
+        this.predictions = predictions;
     }
 
     /** Calls {@code toolName} once with each argument object {@code predictedArguments} makes of the task. */
     public static LookAhead of(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
-        if (toolName == null || toolName.isBlank()) {
-            throw new ConfigurationException("a look-ahead needs the name of the tool to call");
-        }
-        return new LookAhead(toolName, Objects.requireNonNull(predictedArguments, "predictedArguments"));
+        return new LookAhead(new Predictions("look-ahead", toolName, predictedArguments));
     }
 
     /** Calls {@code toolName} with each predicted value as its one string argument {@code parameter}. */
     public static LookAhead withArgument(
             String toolName, String parameter, Function<String, List<String>> predictedValues) {
-        Objects.requireNonNull(parameter, "parameter");
-        Objects.requireNonNull(predictedValues, "predictedValues");
-        return of(
-                toolName,
-                task -> predictedValues.apply(task).stream()
-                        .map(value -> JsonNodeFactory.instance.objectNode().put(parameter, value))
-                        .toList());
+        return new LookAhead(Predictions.ofArgument("look-ahead", toolName, parameter, predictedValues));
     }
 
     /** The tool it calls. */
     public String toolName() {
-        return toolName;
+        return predictions.toolName();
     }
 
     /** The tool must be registered and read-only. */
     @Override
     public List<String> problems(ToolRegistry tools, StepScheduler scheduler) {
-        Optional<Tool> tool = tools.find(toolName);
-        if (tool.isEmpty()) {
-            return List.of(
-                    "the look-ahead calls tool '" + toolName + "', which is not registered; known: " + tools.names());
-        }
-        return tool.get().policy().sideEffecting()
-                ? List.of("the look-ahead calls tool '" + toolName
-                        + "', which has side effects; look ahead only with read-only tools")
-                : List.of();
+        return predictions.problems(tools, "look ahead only with read-only tools");
     }
 
     /** The predicted steps of a run whose tools include the tool. */
     @Override
     public Optional<RunPart> startRun(RunStart run) {
-        if (run.tools().find(toolName).isEmpty()) {
+        if (run.tools().find(toolName()).isEmpty()) {
             return Optional.empty();
         }
-        List<ObjectNode> predictions = new ArrayList<>();
-        List<ObjectNode> made = predictedArguments.apply(run.task());
-        for (ObjectNode arguments : made == null ? List.<ObjectNode>of() : made) {
-            if (arguments != null && !predictions.contains(arguments) && predictions.size() < MAX_CALLS) {
-                predictions.add(arguments);
-            }
-        }
-        return predictions.isEmpty()
+        List<ObjectNode> predicted = predictions.forTask(run.task(), MAX_CALLS);
+        return predicted.isEmpty()
                 ? Optional.empty()
-                : Optional.of(new RunLookAhead(toolName, predictions, run::uniqueStepId));
+                : Optional.of(new RunLookAhead(toolName(), predicted, run::uniqueStepId));
     }
 }

@@ -1,14 +1,10 @@
 package dev.quarry.agent;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.schedule.StepScheduler;
-import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -47,51 +43,32 @@ public final class Speculation implements AgentPlugin {
     /** Most speculative calls started in one run. */
     public static final int MAX_CALLS = 16;
 
-    private final String toolName;
-    private final Function<String, List<ObjectNode>> predictedArguments;
+    private final Predictions predictions;
 
-    private Speculation(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
-        this.toolName = toolName;
-        this.predictedArguments = predictedArguments;
+    private Speculation(Predictions predictions) {
+        this.predictions = predictions;
     }
 
     /** Calls {@code toolName} once with each argument object {@code predictedArguments} makes of the task. */
     public static Speculation of(String toolName, Function<String, List<ObjectNode>> predictedArguments) {
-        if (toolName == null || toolName.isBlank()) {
-            throw new ConfigurationException("a speculation needs the name of the tool to call");
-        }
-        return new Speculation(toolName, Objects.requireNonNull(predictedArguments, "predictedArguments"));
+        return new Speculation(new Predictions("speculation", toolName, predictedArguments));
     }
 
     /** Calls {@code toolName} with each predicted value as its one string argument {@code parameter}. */
     public static Speculation withArgument(
             String toolName, String parameter, Function<String, List<String>> predictedValues) {
-        Objects.requireNonNull(parameter, "parameter");
-        Objects.requireNonNull(predictedValues, "predictedValues");
-        return of(
-                toolName,
-                task -> predictedValues.apply(task).stream()
-                        .map(value -> JsonNodeFactory.instance.objectNode().put(parameter, value))
-                        .toList());
+        return new Speculation(Predictions.ofArgument("speculation", toolName, parameter, predictedValues));
     }
 
     /** The tool it calls. */
     public String toolName() {
-        return toolName;
+        return predictions.toolName();
     }
 
     /** The tool must be registered and read-only, and the scheduler must deduplicate calls. */
     @Override
     public List<String> problems(ToolRegistry tools, StepScheduler scheduler) {
-        List<String> problems = new ArrayList<>();
-        Optional<Tool> tool = tools.find(toolName);
-        if (tool.isEmpty()) {
-            problems.add(
-                    "the speculation calls tool '" + toolName + "', which is not registered; known: " + tools.names());
-        } else if (tool.get().policy().sideEffecting()) {
-            problems.add("the speculation calls tool '" + toolName
-                    + "', which has side effects; speculate only with read-only tools");
-        }
+        List<String> problems = new ArrayList<>(predictions.problems(tools, "speculate only with read-only tools"));
         if (!scheduler.deduplicates()) {
             problems.add("speculation needs step deduplication, which serves the model's calls from the"
                     + " speculative ones: remove deduplicate(false) or the speculation");
@@ -102,21 +79,14 @@ public final class Speculation implements AgentPlugin {
     /** The speculative steps of a run whose tools include the predicted one. */
     @Override
     public Optional<RunPart> startRun(RunStart run) {
-        return run.tools().find(toolName).isPresent()
+        return run.tools().find(toolName()).isPresent()
                 ? Optional.of(new RunSpeculation(this, run.task(), run::uniqueStepId))
                 : Optional.empty();
     }
 
     /** The distinct predictions for a task, at most {@link #MAX_CALLS}. */
     List<ObjectNode> predictionsFor(String task) {
-        List<ObjectNode> predictions = new ArrayList<>();
-        List<ObjectNode> made = predictedArguments.apply(task);
-        for (ObjectNode arguments : made == null ? List.<ObjectNode>of() : made) {
-            if (arguments != null && !predictions.contains(arguments) && predictions.size() < MAX_CALLS) {
-                predictions.add(arguments);
-            }
-        }
-        return predictions;
+        return predictions.forTask(task, MAX_CALLS);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,46 +225,44 @@ class QuarryCliTest {
         assertThat(Files.readString(trace)).contains("data-span=\"call-1\"").contains("data-span=\"call-2\"");
     }
 
-    @Test
-    void askOneTurnSearchesEachSubQuestionFirstAndAnswersInOneModelCall() {
-        Run run = quarry(
-                "ask",
+    /** {@code command} on a two-part question over the test index with the offline model, and {@code options}. */
+    static Run offlineTwoParts(String command, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                command,
                 "What do gas turbines compress, and what do swept wings delay?",
                 "--index",
                 index.toString(),
                 "--bm25-only",
                 "--model",
-                "offline",
-                "--one-turn");
+                "offline"));
+        args.addAll(List.of(options));
+        return quarry(args.toArray(String[]::new));
+    }
+
+    /** The run answered both parts of the question, citing the passage of each. */
+    static void answersBothPartsWithCitations(Run run) {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out())
                 .startsWith(OfflineModel.HEADER)
                 .contains("compress air")
                 .contains("shock waves")
+                .contains("Sources:")
                 .contains("turbines.md#0")
                 .contains("wings.md#0");
+    }
+
+    @Test
+    void askOneTurnSearchesEachSubQuestionFirstAndAnswersInOneModelCall() {
+        Run run = offlineTwoParts("ask", "--one-turn");
+        answersBothPartsWithCitations(run);
         assertThat(run.out()).contains("1 model calls, 2 steps");
     }
 
     @Test
     void researchFansOutToResearcherSubAgentsAndCitesWhatTheyFound() throws Exception {
         Path trace = work.resolve("research.html");
-        Run run = quarry(
-                "research",
-                "What do gas turbines compress, and what do swept wings delay?",
-                "--index",
-                index.toString(),
-                "--bm25-only",
-                "--model",
-                "offline",
-                "--trace",
-                trace.toString());
-        assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out())
-                .startsWith(OfflineModel.HEADER)
-                .contains("compress air")
-                .contains("shock waves");
-        assertThat(run.out()).contains("Sources:").contains("turbines.md#0").contains("wings.md#0");
+        Run run = offlineTwoParts("research", "--trace", trace.toString());
+        answersBothPartsWithCitations(run);
         // the coordinator's two calls and two of each researcher's; its steps are the two researchers
         assertThat(run.out()).contains("6 model calls, 2 steps");
         assertThat(run.out()).containsPattern("sub-agent researcher \\(run \\w+\\.call-1\\): answered");
