@@ -177,8 +177,9 @@ public final class ResearchBenchmark {
                     r.size()));
         }
         out.append("\nMedian wall by number of parts k, and the lead of (c) and (e) (ratio of medians):\n\n");
-        out.append("| k | (s) | (b-seq) | (b) | (c) | (e) | (e) vs (b) | (e) vs (s) | (c) vs (b) | (c) vs (s) |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append(
+                "| k | (s) | (b-seq) | (b) | (b-stream) | (c) | (e) | (e) vs (b) | (e) vs (s) | (c) vs (b) | (c) vs (s) |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<Integer, Map<ResearchContender, Double>> byK = new TreeMap<>();
         runs.forEach((contender, r) -> r.stream()
                 .map(TaskRun::parts)
@@ -197,11 +198,12 @@ public final class ResearchBenchmark {
             double e = walls.getOrDefault(ResearchContender.QUARRY_GRAPH_STREAMING, Double.NaN);
             out.append(String.format(
                     Locale.ROOT,
-                    "| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %.2fx | %.2fx |%n",
+                    "| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx | %.2fx | %.2fx |%n",
                     k,
                     s,
                     walls.getOrDefault(ResearchContender.AISERVICES_SEQUENTIAL, Double.NaN),
                     b,
+                    walls.getOrDefault(ResearchContender.AISERVICES_STREAMING, Double.NaN),
                     c,
                     e,
                     b / e,

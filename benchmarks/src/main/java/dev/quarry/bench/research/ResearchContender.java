@@ -5,12 +5,15 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.Limits;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.tool.Policy;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The contenders of the research benchmark, each labelled for what it is. Every contender's sub-agents run
@@ -44,6 +47,38 @@ enum ResearchContender {
         @Override
         Outcome run(Models models, Lookups lookups, String question) {
             return aiServices(models.chat(), lookups, question, true);
+        }
+    },
+    /**
+     * (b-stream) (b) with a streaming model: {@code TokenStream}, parallel tool use and
+     * {@code executeToolsConcurrently()}; the answer's first token is its first partial response.
+     */
+    AISERVICES_STREAMING(
+            "b-stream",
+            "AiServices streaming (TokenStream), sub-agents as @Tool methods, executeToolsConcurrently",
+            ResearchWorld.Protocol.PARALLEL) {
+        @Override
+        Outcome run(Models models, Lookups lookups, String question) {
+            var inner = AiServices.builder(Researcher.class)
+                    .chatModel(models.chat())
+                    .tools(lookups);
+            StreamingCoordinator coordinator = AiServices.builder(StreamingCoordinator.class)
+                    .streamingChatModel(models.streaming())
+                    .tools(new ResearcherTool(inner.build()))
+                    .executeToolsConcurrently()
+                    .build();
+            long start = System.nanoTime();
+            AtomicLong firstToken = new AtomicLong(-1);
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            coordinator
+                    .answer(question)
+                    .onPartialResponse(text -> firstToken.compareAndSet(-1, System.nanoTime() - start))
+                    .onCompleteResponse(
+                            response -> answer.complete(response.aiMessage().text()))
+                    .onError(answer::completeExceptionally)
+                    .start();
+            String text = answer.join();
+            return new Outcome(text, firstToken.get() < 0 ? null : Duration.ofNanos(firstToken.get()));
         }
     },
     /** (c) Quarry's default: ToolUsePlanner, blocking model, sub-agents via Agent.Builder.subAgent. */
@@ -144,6 +179,10 @@ enum ResearchContender {
 
     interface Coordinator {
         String answer(String question);
+    }
+
+    interface StreamingCoordinator {
+        TokenStream answer(String question);
     }
 
     interface Researcher {
