@@ -122,4 +122,24 @@ class LookAheadTest {
                 .hasMessageContaining("the look-ahead calls tool 'send', which has side effects")
                 .hasMessageContaining("the look-ahead calls tool 'search', which is not registered");
     }
+
+    @Test
+    void aGraphPlanSeesThePredictionsAndCanAnswerWithoutSteps() {
+        ScriptedChatModel planner = ScriptedChatModel.replying(request -> AiMessage.from(
+                firstUser(request).contains(FACTS.get("lyon"))
+                                && firstUser(request).contains(FACTS.get("nice"))
+                        ? "{\"answer\": \"Lyon is bigger [lyon]\"}"
+                        : "{\"id\": 1, \"tool\": \"search\", \"args\": {\"q\": \"lyon\"}}"));
+        AgentResult result = Agent.builder()
+                .model(planner)
+                .planner(dev.quarry.agent.plan.Planner.graph())
+                .tool(search(null))
+                .lookAhead(LookAhead.withArgument("search", "q", task -> List.of("lyon", "nice")))
+                .build()
+                .run("Which is bigger, Lyon or Nice?");
+
+        assertThat(result.answer()).isEqualTo("Lyon is bigger [lyon]");
+        assertThat(planner.requests()).hasSize(1);
+        assertThat(result.steps()).extracting(StepResult::stepId).containsExactly("lookahead-1", "lookahead-2");
+    }
 }
