@@ -3,6 +3,7 @@ package dev.quarry.bench.scenario;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.Prefetch;
@@ -12,6 +13,8 @@ import dev.quarry.agent.plan.Planner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One way of answering a task: four LangChain4j {@code AiServices} set-ups a Java developer would pick
@@ -67,6 +70,36 @@ public enum Contender {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
             return aiServices(models.chatCachingSystem(), tools, true, question, systemPrompt);
+        }
+    },
+    /**
+     * (b-stream) (b) with Claude's streaming model, as LangChain4j streams: {@code TokenStream}, parallel tool
+     * use, {@code executeToolsConcurrently()}; its answer's first token is its first partial response. The
+     * baseline a first-token figure should be read against.
+     */
+    AISERVICES_STREAMING(
+            "b-stream",
+            "AiServices streaming (TokenStream), parallel tool use, executeToolsConcurrently",
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+        @Override
+        Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
+            var builder = AiServices.builder(StreamingAssistant.class)
+                    .streamingChatModel(models.streaming())
+                    .tools(tools)
+                    .executeToolsConcurrently();
+            if (!systemPrompt.isBlank()) {
+                builder.systemMessageProvider(memoryId -> systemPrompt);
+            }
+            AtomicLong firstToken = new AtomicLong(-1);
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            builder.build()
+                    .answer(question)
+                    .onPartialResponse(text -> firstToken.compareAndSet(-1, System.nanoTime()))
+                    .onCompleteResponse(
+                            response -> answer.complete(response.aiMessage().text()))
+                    .onError(answer::completeExceptionally)
+                    .start();
+            return new Answer(answer.join(), firstToken.get());
         }
     },
     /** (c) Quarry's default configuration: native parallel tool use ({@code Planner.toolUse()}), blocking model. */
@@ -328,7 +361,7 @@ public enum Contender {
         this.protocol = protocol;
     }
 
-    /** The letter the issues and the report use: a, a2, b, b2, c, c2, d to j. */
+    /** The letter the issues and the report use: a, a2, b, b2, b-stream, c, c2, d to j, k, k70, k40. */
     public String letter() {
         return letter;
     }
@@ -399,6 +432,11 @@ public enum Contender {
     /** The {@code AiServices} interface of contenders (a) and (b). */
     interface Assistant {
         String answer(String question);
+    }
+
+    /** The streaming {@code AiServices} interface of contender (b-stream). */
+    interface StreamingAssistant {
+        TokenStream answer(String question);
     }
 
     /** {@code AiServices} with its defaults, and with {@code executeToolsConcurrently()} when asked. */

@@ -64,7 +64,7 @@ public final class ScenarioBenchmark {
               --scale X            common factor on every simulated latency (default 0.1)
               --concurrency N      tasks in flight at once (default 10)
               --seed N             tool latency and value seed (default 7)
-              --contenders LIST    letters a, a2, b, b2, c, c2, d..j (default all)
+              --contenders LIST    letters a, a2, b, b2, b-stream, c, c2, d..j, k, k70, k40 (default all)
               --profile NAME       model latency: baseline, sonnet-4.5, sonnet-4.6, haiku-4.5 (default baseline;
                                    sources in docs/benchmarks.md)
               --planner-profile NAME  the fast planning model of (g) (default haiku-4.5)

@@ -43,6 +43,7 @@ class ScenarioHarnessTest {
                         case AISERVICES_PARALLEL_CALLS_SEQUENTIAL,
                                 AISERVICES_CONCURRENT,
                                 AISERVICES_CONCURRENT_CACHED,
+                                AISERVICES_STREAMING,
                                 QUARRY_TOOL_USE,
                                 QUARRY_TOOL_USE_STREAMING -> task.levels() + 1;
                         // the look-ahead's right predictions are in the first turn: only later levels remain
