@@ -546,12 +546,7 @@ public final class Agent {
          * @param description when to call it, for the planner
          */
         public Builder subAgent(String name, String description, Agent agent) {
-            try {
-                tool(SubAgent.of(name, description, agent));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                problems.add(e.getMessage());
-            }
-            return this;
+            return addSubAgent(() -> SubAgent.of(name, description, agent));
         }
 
         /**
@@ -560,12 +555,7 @@ public final class Agent {
          * {@link SubAgent#typed}).
          */
         public Builder subAgent(String name, String description, Agent agent, Class<?> answerType) {
-            try {
-                tool(SubAgent.typed(name, description, agent, answerType));
-            } catch (IllegalArgumentException | NullPointerException | ConfigurationException e) {
-                problems.add(e.getMessage());
-            }
-            return this;
+            return addSubAgent(() -> SubAgent.typed(name, description, agent, answerType));
         }
 
         /**
@@ -574,9 +564,14 @@ public final class Agent {
          * ({@link AgentResult#answeredBy()} names who answered). See {@link SubAgent#handoff}.
          */
         public Builder handoff(String name, String description, Agent agent) {
+            return addSubAgent(() -> SubAgent.handoff(name, description, agent));
+        }
+
+        /** Adds the sub-agent {@code made} makes, or its problem when it cannot be made. */
+        private Builder addSubAgent(java.util.function.Supplier<SubAgent> made) {
             try {
-                tool(SubAgent.handoff(name, description, agent));
-            } catch (IllegalArgumentException | NullPointerException e) {
+                tool(made.get());
+            } catch (IllegalArgumentException | NullPointerException | ConfigurationException e) {
                 problems.add(e.getMessage());
             }
             return this;

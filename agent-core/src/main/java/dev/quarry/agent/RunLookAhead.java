@@ -111,7 +111,6 @@ final class RunLookAhead implements AgentPlugin.RunPart, ModelInterceptor {
     /** A prediction's citations count only when the answer names them. */
     @Override
     public boolean keepsCitation(StepResult step, Citation citation, String answer) {
-        return steps.stream().noneMatch(s -> s.id().equals(step.stepId()))
-                || (!answer.isEmpty() && (answer.contains(citation.label()) || answer.contains(citation.documentId())));
+        return steps.stream().noneMatch(s -> s.id().equals(step.stepId())) || RunSteps.namedIn(answer, citation);
     }
 }

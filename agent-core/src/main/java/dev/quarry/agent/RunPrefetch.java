@@ -109,8 +109,6 @@ final class RunPrefetch implements ModelInterceptor, AgentPlugin.RunPart {
 
     /** Whether the answer rests on this citation of the prefetch: it was offered and the answer names it. */
     boolean usedBy(String answer, Citation citation) {
-        return wasOffered()
-                && !answer.isEmpty()
-                && (answer.contains(citation.label()) || answer.contains(citation.documentId()));
+        return wasOffered() && RunSteps.namedIn(answer, citation);
     }
 }

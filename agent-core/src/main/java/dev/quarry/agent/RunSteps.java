@@ -72,6 +72,11 @@ final class RunSteps {
                 .toList();
     }
 
+    /** Whether a non-empty answer names this citation, by its label or its document id. */
+    static boolean namedIn(String answer, Citation citation) {
+        return !answer.isEmpty() && (answer.contains(citation.label()) || answer.contains(citation.documentId()));
+    }
+
     /** The citations of successful steps, de-duplicated by label, kept where {@code keep} says so. */
     static List<Citation> citations(List<StepResult> results, BiPredicate<StepResult, Citation> keep) {
         Map<String, Citation> citations = new LinkedHashMap<>();

@@ -127,10 +127,7 @@ public final class OfflineModel implements ChatModel {
             }
         }
         List<Extractive.Passage> evidence = new ArrayList<>(evidence(results));
-        for (Extractive.Passage result : lookedAhead.values()) {
-            List<Extractive.Passage> cited = Extractive.passages(result.text());
-            evidence.addAll(cited.isEmpty() ? List.of(result) : cited);
-        }
+        lookedAhead.values().forEach(result -> evidence.addAll(passagesOf(result.label(), result.text())));
         Matcher email = EMAIL.matcher(lastUser);
         boolean drafted = results.stream().anyMatch(r -> "draft_email".equals(r.toolName()));
         if (email.find() && tools.contains("draft_email") && !drafted) {
@@ -182,14 +179,18 @@ public final class OfflineModel implements ChatModel {
      */
     private static List<Extractive.Passage> evidence(List<ToolExecutionResultMessage> results) {
         List<Extractive.Passage> passages = new ArrayList<>();
-        for (ToolExecutionResultMessage result : results) {
-            List<Extractive.Passage> cited = result.text().startsWith(HEADER)
-                    ? Extractive.citedSentences(result.text())
-                    : Extractive.passages(result.text());
-            passages.addAll(
-                    cited.isEmpty() ? List.of(new Extractive.Passage(result.toolName(), result.text())) : cited);
-        }
+        results.forEach(result -> passages.addAll(passagesOf(result.toolName(), result.text())));
         return passages;
+    }
+
+    /**
+     * The cited passages of one tool's result (a sub-agent's answer in this model's format gives its cited
+     * sentences); a result without any is one passage cited by the tool's name.
+     */
+    private static List<Extractive.Passage> passagesOf(String tool, String text) {
+        List<Extractive.Passage> cited =
+                text.startsWith(HEADER) ? Extractive.citedSentences(text) : Extractive.passages(text);
+        return cited.isEmpty() ? List.of(new Extractive.Passage(tool, text)) : cited;
     }
 
     private static List<ToolExecutionRequest> firstCalls(

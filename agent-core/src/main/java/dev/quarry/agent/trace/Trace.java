@@ -220,6 +220,15 @@ public final class Trace implements StepListener {
 
     /** The trace as JSON: run id, summary figures, and every span. */
     public String toJson() {
+        try {
+            return JSON.writeValueAsString(document());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("trace is not serialisable", e);
+        }
+    }
+
+    /** The JSON document of this trace, with the documents of the runs nested in it. */
+    private Map<String, Object> document() {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("runId", runId);
         document.put("wallMillis", wallTime().toNanos() / 1e6);
@@ -235,21 +244,13 @@ public final class Trace implements StepListener {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("stepId", child.stepId());
             entry.put("offsetMillis", child.offsetNanos() / 1e6);
-            try {
-                entry.put("trace", JSON.readTree(child.trace().toJson()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("nested trace is not readable back", e);
-            }
+            entry.put("trace", child.trace().document());
             nestedRuns.add(entry);
         }
         if (!nestedRuns.isEmpty()) {
             document.put("subAgents", nestedRuns);
         }
-        try {
-            return JSON.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("trace is not serialisable", e);
-        }
+        return document;
     }
 
     /** A self-contained HTML page (no scripts, no external files) with a Gantt chart of the run. */

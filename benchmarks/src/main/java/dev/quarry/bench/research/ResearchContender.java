@@ -11,9 +11,8 @@ import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.Limits;
 import dev.quarry.agent.plan.Planner;
 import dev.quarry.agent.tool.Policy;
+import dev.quarry.bench.TokenStreams;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The contenders of the research benchmark, each labelled for what it is. Every contender's sub-agents run
@@ -68,17 +67,10 @@ enum ResearchContender {
                     .executeToolsConcurrently()
                     .build();
             long start = System.nanoTime();
-            AtomicLong firstToken = new AtomicLong(-1);
-            CompletableFuture<String> answer = new CompletableFuture<>();
-            coordinator
-                    .answer(question)
-                    .onPartialResponse(text -> firstToken.compareAndSet(-1, System.nanoTime() - start))
-                    .onCompleteResponse(
-                            response -> answer.complete(response.aiMessage().text()))
-                    .onError(answer::completeExceptionally)
-                    .start();
-            String text = answer.join();
-            return new Outcome(text, firstToken.get() < 0 ? null : Duration.ofNanos(firstToken.get()));
+            TokenStreams.Streamed answer = TokenStreams.collect(coordinator.answer(question));
+            return new Outcome(
+                    answer.text(),
+                    answer.firstTokenNanos() < 0 ? null : Duration.ofNanos(answer.firstTokenNanos() - start));
         }
     },
     /** (c) Quarry's default: ToolUsePlanner, blocking model, sub-agents via Agent.Builder.subAgent. */

@@ -10,11 +10,10 @@ import dev.quarry.agent.Prefetch;
 import dev.quarry.agent.Speculation;
 import dev.quarry.agent.model.ModelRouting;
 import dev.quarry.agent.plan.Planner;
+import dev.quarry.bench.TokenStreams;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One way of answering a task: four LangChain4j {@code AiServices} set-ups a Java developer would pick
@@ -90,16 +89,8 @@ public enum Contender {
             if (!systemPrompt.isBlank()) {
                 builder.systemMessageProvider(memoryId -> systemPrompt);
             }
-            AtomicLong firstToken = new AtomicLong(-1);
-            CompletableFuture<String> answer = new CompletableFuture<>();
-            builder.build()
-                    .answer(question)
-                    .onPartialResponse(text -> firstToken.compareAndSet(-1, System.nanoTime()))
-                    .onCompleteResponse(
-                            response -> answer.complete(response.aiMessage().text()))
-                    .onError(answer::completeExceptionally)
-                    .start();
-            return new Answer(answer.join(), firstToken.get());
+            TokenStreams.Streamed answer = TokenStreams.collect(builder.build().answer(question));
+            return new Answer(answer.text(), answer.firstTokenNanos());
         }
     },
     /** (c) Quarry's default configuration: native parallel tool use ({@code Planner.toolUse()}), blocking model. */
@@ -248,45 +239,33 @@ public enum Contender {
     QUARRY_LOOKAHEAD_100(
             "k",
             "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 100% right)",
-            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN,
+            1.0) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
-            return lookAhead(models, tools, question, systemPrompt, 1.0);
-        }
-
-        @Override
-        double predictorAccuracy() {
-            return 1.0;
+            return lookAhead(models, tools, question, systemPrompt, predictorAccuracy());
         }
     },
     /** (k70) (k) with the predictor right on 70% of the first-hop searches. */
     QUARRY_LOOKAHEAD_70(
             "k70",
             "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 70% right)",
-            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN,
+            0.7) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
-            return lookAhead(models, tools, question, systemPrompt, 0.7);
-        }
-
-        @Override
-        double predictorAccuracy() {
-            return 0.7;
+            return lookAhead(models, tools, question, systemPrompt, predictorAccuracy());
         }
     },
     /** (k40) (k) with the predictor right on 40% of the first-hop searches. */
     QUARRY_LOOKAHEAD_40(
             "k40",
             "Quarry ToolUsePlanner + streaming + look-ahead (simulated predictor, 40% right)",
-            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN) {
+            ScenarioOracle.Protocol.ALL_READY_CALLS_PER_TURN,
+            0.4) {
         @Override
         Answer answer(Models models, ScenarioTools tools, String question, String systemPrompt) {
-            return lookAhead(models, tools, question, systemPrompt, 0.4);
-        }
-
-        @Override
-        double predictorAccuracy() {
-            return 0.4;
+            return lookAhead(models, tools, question, systemPrompt, predictorAccuracy());
         }
     };
 
@@ -303,7 +282,7 @@ public enum Contender {
 
     /** The accuracy of the look-ahead's predictor, for the contenders that show the model predictions; else 0. */
     double predictorAccuracy() {
-        return 0;
+        return lookAheadAccuracy;
     }
 
     /**
@@ -354,11 +333,18 @@ public enum Contender {
     private final String letter;
     private final String label;
     private final ScenarioOracle.Protocol protocol;
+    private final double lookAheadAccuracy;
 
     Contender(String letter, String label, ScenarioOracle.Protocol protocol) {
+        this(letter, label, protocol, 0);
+    }
+
+    /** A contender whose look-ahead's simulated predictor is right this often. */
+    Contender(String letter, String label, ScenarioOracle.Protocol protocol, double lookAheadAccuracy) {
         this.letter = letter;
         this.label = label;
         this.protocol = protocol;
+        this.lookAheadAccuracy = lookAheadAccuracy;
     }
 
     /** The letter the issues and the report use: a, a2, b, b2, b-stream, c, c2, d to j, k, k70, k40. */
