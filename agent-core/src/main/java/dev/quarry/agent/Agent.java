@@ -13,6 +13,13 @@ import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.error.DeadlineExceededException;
 import dev.quarry.agent.error.LimitExceededException;
 import dev.quarry.agent.error.QuarryException;
+import dev.quarry.agent.guard.Guardrail;
+import dev.quarry.agent.guard.Guardrails;
+import dev.quarry.agent.memory.Conversation;
+import dev.quarry.agent.memory.ConversationMemory;
+import dev.quarry.agent.memory.ConversationStore;
+import dev.quarry.agent.memory.HistoryCompaction;
+import dev.quarry.agent.memory.InMemoryConversationStore;
 import dev.quarry.agent.model.DeadlineGuard;
 import dev.quarry.agent.model.ModelCall;
 import dev.quarry.agent.model.ModelChain;
@@ -83,6 +90,10 @@ public final class Agent {
     private final RunJournal journal;
     private final ApprovalPolicy approvalPolicy;
     private final int maxSubAgentDepth;
+    private final Guardrails guardrails;
+    private final int maxGuardrailCorrections;
+    private final ConversationMemory memory;
+    private final ConversationStore conversations;
 
     private Agent(Builder builder, ToolRegistry tools, StepScheduler scheduler) {
         this.model = builder.model;
@@ -100,6 +111,10 @@ public final class Agent {
         this.journal = builder.journal;
         this.approvalPolicy = builder.approvalPolicy;
         this.maxSubAgentDepth = builder.maxSubAgentDepth;
+        this.guardrails = new Guardrails(builder.guardrails);
+        this.maxGuardrailCorrections = builder.maxGuardrailCorrections;
+        this.memory = builder.memory;
+        this.conversations = builder.conversations;
     }
 
     /** A builder; {@link Builder#model} is the one required setting. */
@@ -268,9 +283,22 @@ public final class Agent {
         return RunStreams.collect(stream(task), onEvent);
     }
 
-    /** A conversation: each {@link AgentSession#run} sees the tasks and answers before it. */
+    /**
+     * A conversation kept in this session object only: each {@link AgentSession#run} sees the tasks and
+     * answers before it. Use {@link #session(String)} for one that outlives the object.
+     */
     public AgentSession session() {
-        return new AgentSession(this);
+        return new AgentSession(this, new InMemoryConversationStore(), "session-" + newRunId());
+    }
+
+    /**
+     * The conversation {@code id} in the agent's {@link Builder#conversationStore conversation store}: a new
+     * one, or the one earlier runs (in this JVM or any sharing the store) left.
+     *
+     * @throws IllegalArgumentException when the id is not 1 to 200 letters, digits, '.', '_' or '-'
+     */
+    public AgentSession session(String id) {
+        return new AgentSession(this, conversations, new Conversation(id, 0, List.of()).id());
     }
 
     /** The tools this agent may use. */
@@ -345,6 +373,14 @@ public final class Agent {
                     answer = Optional.of(handoff.answer(run.trace()));
                 }
                 answer = answer.map(text -> format == null ? text : format.conform(run, text));
+                if (answer.isPresent()) {
+                    AgentPlugin.AnswerReview review = run.reviewAnswer(answer.get());
+                    if (!review.accepted()) {
+                        conversation.add(UserMessage.from(review.correction()));
+                        continue;
+                    }
+                    answer = Optional.of(review.answer());
+                }
                 if (journal != null && !journal.waiting().isEmpty()) {
                     return suspended(run, journal, conversation);
                 }
@@ -415,6 +451,13 @@ public final class Agent {
         return maxSubAgentDepth;
     }
 
+    /** The agent's own parts in a run: its guardrails, when it has any. */
+    List<AgentPlugin.RunPart> builtInParts(AgentRun run, RunSteps record) {
+        return guardrails.isEmpty()
+                ? List.of()
+                : List.of(new RunGuardrails(guardrails, maxGuardrailCorrections, run, record::finished));
+    }
+
     /** The plugins whose parts each run starts ({@link AgentPlugin#startRun}). */
     List<AgentPlugin> plugins() {
         return plugins;
@@ -433,6 +476,9 @@ public final class Agent {
         ModelInterceptor runJournal = run.journal();
         List<ModelInterceptor> enclosingBudgets = run.tree().enclosingBudgets();
         List<ModelInterceptor> chain = new ArrayList<>();
+        if (memory != null) {
+            chain.add(new HistoryCompaction(memory, run.conversation()));
+        }
         chain.add(new ModelLimits(ledger, limits.maxModelCalls(), limits.tokenBudget()));
         chain.addAll(enclosingBudgets);
         chain.add(new ModelTracing(trace, inputs));
@@ -471,6 +517,10 @@ public final class Agent {
         private RunJournal journal;
         private ApprovalPolicy approvalPolicy = ApprovalPolicy.ANYONE;
         private int maxSubAgentDepth = 3;
+        private final List<Guardrail> guardrails = new ArrayList<>();
+        private int maxGuardrailCorrections = 2;
+        private ConversationMemory memory;
+        private ConversationStore conversations = new InMemoryConversationStore();
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {}
@@ -590,6 +640,59 @@ public final class Agent {
             return this;
         }
 
+        /**
+         * Adds a check of every run's input, tool arguments, tool results or answer (as the guardrail's
+         * {@link Guardrail#stages()} say), after those added before it; see {@link Guardrail}. Built in:
+         * {@link dev.quarry.agent.guard.SecretRedactor}, {@link dev.quarry.agent.guard.CitationCheck}.
+         */
+        public Builder guardrail(Guardrail guardrail) {
+            if (given(guardrail, "guardrail")) {
+                if (guardrails.stream().anyMatch(g -> g.name().equals(guardrail.name()))) {
+                    problems.add("two guardrails are named " + guardrail.name() + "; give each its own name");
+                } else {
+                    guardrails.add(guardrail);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * How many corrections guardrails may ask for in one run (answers written again, tool calls refused
+         * or withheld) before the next one blocks the run; default 2, 0 to block at once.
+         */
+        public Builder maxGuardrailCorrections(int max) {
+            if (max < 0) {
+                problems.add("maxGuardrailCorrections must be >= 0, was " + max);
+            } else {
+                this.maxGuardrailCorrections = max;
+            }
+            return this;
+        }
+
+        /**
+         * A token budget for the history the model sees, kept by compacting it before a call (old tool results
+         * cleared, then old turns summarised); see {@link ConversationMemory}. Default: no budget.
+         */
+        public Builder memory(ConversationMemory memory) {
+            if (given(memory, "memory")) {
+                this.memory = memory;
+            }
+            return this;
+        }
+
+        /**
+         * Where {@link Agent#session(String)} keeps conversations; default in this JVM's memory. A
+         * {@link dev.quarry.agent.memory.FileConversationStore} or
+         * {@link dev.quarry.agent.memory.JdbcConversationStore} lets a conversation continue after a restart
+         * or on another instance.
+         */
+        public Builder conversationStore(ConversationStore store) {
+            if (given(store, "conversationStore")) {
+                this.conversations = store;
+            }
+            return this;
+        }
+
         /** Bounds on each run; default {@link Limits#DEFAULT}. */
         public Builder limits(Limits limits) {
             if (given(limits, "limits")) {
@@ -640,6 +743,7 @@ public final class Agent {
         /** Adds a plugin's model interceptors, step interceptors and listeners (OpenTelemetry, for one). */
         public Builder plugin(AgentPlugin plugin) {
             if (given(plugin, "plugin")) {
+                plugin.tools().forEach(this::tool);
                 plugin.modelInterceptors().forEach(this::modelInterceptor);
                 plugin.stepInterceptors().forEach(this::stepInterceptor);
                 plugin.listeners().forEach(this::listener);

@@ -1,6 +1,7 @@
 package dev.quarry.agent;
 
 import dev.quarry.agent.error.QuarryException;
+import dev.quarry.agent.guard.GuardrailCheck;
 import dev.quarry.agent.model.Usage;
 import dev.quarry.agent.schedule.StepListener;
 
@@ -18,6 +19,9 @@ public interface AgentListener extends StepListener {
 
     /** The model call {@code plannedBy} (an id such as {@code model-1}) planned this step. */
     default void onStepPlanned(String runId, dev.quarry.agent.schedule.Step step, String plannedBy) {}
+
+    /** A guardrail gave its verdict (pass, block, correct, replace, or error when its check threw). */
+    default void onGuardrail(String runId, GuardrailCheck check) {}
 
     /** The run answered. */
     default void onRunEnd(String runId, AgentResult result) {}

@@ -7,8 +7,10 @@ import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
 import dev.quarry.agent.schedule.StepScheduler;
 import dev.quarry.agent.tool.Citation;
+import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolRegistry;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +30,11 @@ public interface AgentPlugin {
 
     /** Interceptors around every tool call, outermost first. */
     default List<StepInterceptor> stepInterceptors() {
+        return List.of();
+    }
+
+    /** Tools the plugin brings to the agent (a tool-search tool, for one); names must not clash with the agent's. */
+    default List<Tool> tools() {
         return List.of();
     }
 
@@ -86,6 +93,37 @@ public interface AgentPlugin {
             return Optional.empty();
         }
 
+        /**
+         * The tools the planner is shown for its next call, from the run's {@code tools}: all of them unless the
+         * part narrows them (tool search shows those found so far). Asked before every planner call.
+         */
+        default ToolRegistry visibleTools(ToolRegistry tools) {
+            return tools;
+        }
+
+        /**
+         * An interceptor around each tool call of the run, after the agent's own step interceptors (so it sees
+         * each distinct, approved call once) and before truncation, retry and the timeout.
+         */
+        default Optional<StepInterceptor> stepInterceptor() {
+            return Optional.empty();
+        }
+
+        /**
+         * Told the results of each round of steps once the planner has them; may end the run by throwing a
+         * {@link dev.quarry.agent.error.QuarryException} (a guardrail that blocked a step does).
+         */
+        default void afterSteps(List<StepResult> results) {}
+
+        /**
+         * Looks at the run's answer before the run returns it: accept it (possibly changed), or send the model
+         * a correction and let the run go on; throwing a {@link dev.quarry.agent.error.QuarryException} ends
+         * the run.
+         */
+        default AnswerReview reviewAnswer(String answer) {
+            return AnswerReview.accept(answer);
+        }
+
         /** Whether a successful step's citation counts in the run's answer ({@code answer} empty when failed). */
         default boolean keepsCitation(StepResult step, Citation citation, String answer) {
             return true;
@@ -97,6 +135,38 @@ public interface AgentPlugin {
         /** What the run's speculative look-ups came to, for {@link AgentResult#speculation()}. */
         default Speculation.Outcome speculation() {
             return Speculation.Outcome.NONE;
+        }
+    }
+
+    /**
+     * What a {@link RunPart} made of an answer: accepted as {@code answer}, or to be written again after the
+     * model reads {@code correction}.
+     *
+     * @param answer the answer to go on with (empty when a correction is asked for)
+     * @param correction what the model is told, empty when the answer is accepted
+     */
+    record AnswerReview(String answer, String correction) {
+        public AnswerReview {
+            Objects.requireNonNull(answer, "answer");
+            Objects.requireNonNull(correction, "correction");
+        }
+
+        /** The answer goes on as {@code answer}. */
+        public static AnswerReview accept(String answer) {
+            return new AnswerReview(answer, "");
+        }
+
+        /** The model reads {@code correction} and answers again. */
+        public static AnswerReview correct(String correction) {
+            if (correction == null || correction.isBlank()) {
+                throw new IllegalArgumentException("a correction needs a message for the model");
+            }
+            return new AnswerReview("", correction);
+        }
+
+        /** Whether the answer was accepted. */
+        public boolean accepted() {
+            return correction.isEmpty();
         }
     }
 }

@@ -66,7 +66,7 @@ final class AgentRun implements PlanningContext, AgentPlugin.RunStart, AutoClose
         this.tools = tree.bind(tools);
         this.deadline = tree.deadline(agent);
         tree.nestTrace();
-        this.parts = new RunParts(agent.plugins(), this);
+        this.parts = new RunParts(agent.plugins(), this, agent.builtInParts(this, record));
         RunModelCalls calls = new RunModelCalls(
                 runId, agent.modelChain(this, ledger, parts.modelInterceptors()), deadline, trace, events);
         this.models = calls;
@@ -77,7 +77,8 @@ final class AgentRun implements PlanningContext, AgentPlugin.RunStart, AutoClose
                         deadline,
                         stepId -> Optional.of(new RunChatModel(calls, stepId)),
                         parts.listenersWith(trace, events),
-                        journal == null ? StepJournal.NONE : journal);
+                        journal == null ? StepJournal.NONE : journal,
+                        parts.stepInterceptors());
         parts.submitSteps(steps, record);
     }
 
@@ -122,9 +123,13 @@ final class AgentRun implements PlanningContext, AgentPlugin.RunStart, AutoClose
         return systemPrompt;
     }
 
+    /**
+     * For plugins starting their parts (while {@code parts} is being made), every tool the run may use; for the
+     * planner, the tools its parts let it see now (tool search narrows them to those found).
+     */
     @Override
     public ToolRegistry tools() {
-        return tools;
+        return parts == null ? tools : parts.visibleTools(tools);
     }
 
     @Override
@@ -170,8 +175,14 @@ final class AgentRun implements PlanningContext, AgentPlugin.RunStart, AutoClose
     public List<StepResult> await(List<CompletableFuture<StepResult>> futures) {
         List<StepResult> results = steps.await(futures);
         record.read(results);
+        parts.afterSteps(results);
         tree.checkHandoff(results);
         return results;
+    }
+
+    /** The plugins' and guardrails' review of the answer: accepted (maybe changed), or a correction for the model. */
+    AgentPlugin.AnswerReview reviewAnswer(String answer) {
+        return parts.reviewAnswer(answer);
     }
 
     /** The result: answered, waiting for these approvals, or partial (empty answer); plugin parts filter citations. */

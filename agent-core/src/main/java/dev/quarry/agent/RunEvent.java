@@ -2,6 +2,7 @@ package dev.quarry.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agent.error.QuarryException;
+import dev.quarry.agent.guard.GuardrailCheck;
 import dev.quarry.agent.model.Usage;
 import dev.quarry.agent.schedule.StepResult;
 import java.time.Duration;
@@ -60,6 +61,9 @@ public sealed interface RunEvent {
      * @param childRunId the sub-agent's run
      */
     record SubAgentStarted(String runId, String stepId, String agent, String childRunId) implements RunEvent {}
+
+    /** A guardrail gave its verdict on the input, a tool call's arguments or result, or the answer. */
+    record GuardrailChecked(String runId, GuardrailCheck check) implements RunEvent {}
 
     /** A model call finished. */
     record ModelCallFinished(String runId, Usage.Call usage) implements RunEvent {}

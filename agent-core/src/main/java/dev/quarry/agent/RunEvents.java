@@ -1,5 +1,6 @@
 package dev.quarry.agent;
 
+import dev.quarry.agent.guard.GuardrailCheck;
 import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepListener;
@@ -37,6 +38,12 @@ final class RunEvents implements StepListener {
     void stepPlanned(String runId, Step step, String plannedBy) {
         listeners.forEach(l -> l.onStepPlanned(runId, step, plannedBy));
         emit(new RunEvent.StepScheduled(runId, step.id(), step.tool(), plannedBy));
+    }
+
+    /** A guardrail gave its verdict. */
+    void guardrail(String runId, GuardrailCheck check) {
+        listeners.forEach(l -> l.onGuardrail(runId, check));
+        emit(new RunEvent.GuardrailChecked(runId, check));
     }
 
     void emit(RunEvent event) {

@@ -41,4 +41,9 @@ public record Step(String id, String tool, ObjectNode arguments, List<String> de
     public static Step speculative(String id, String tool, ObjectNode arguments) {
         return new Step(id, tool, arguments, List.of(), true);
     }
+
+    /** The same step calling its tool with {@code newArguments} (a guardrail's correction). */
+    public Step withArguments(ObjectNode newArguments) {
+        return new Step(id, tool, newArguments, dependsOn, speculative);
+    }
 }

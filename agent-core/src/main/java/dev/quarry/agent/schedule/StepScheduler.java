@@ -103,7 +103,22 @@ public final class StepScheduler {
             ToolModels models,
             List<StepListener> extraListeners,
             StepJournal journal) {
-        return new Run(runId, tools, deadline, models, extraListeners, journal);
+        return open(runId, tools, deadline, models, extraListeners, journal, List.of());
+    }
+
+    /**
+     * Opens a journaled run whose steps also pass through {@code runInterceptors} (a run's guardrails), after
+     * the scheduler's own interceptors and before truncation, retry and the timeout.
+     */
+    public Run open(
+            String runId,
+            ToolRegistry tools,
+            Deadline deadline,
+            ToolModels models,
+            List<StepListener> extraListeners,
+            StepJournal journal,
+            List<StepInterceptor> runInterceptors) {
+        return new Run(runId, tools, deadline, models, extraListeners, journal, runInterceptors);
     }
 
     /** Configures a {@link StepScheduler}. */
@@ -203,7 +218,8 @@ public final class StepScheduler {
                 Deadline deadline,
                 ToolModels models,
                 List<StepListener> extra,
-                StepJournal journal) {
+                StepJournal journal,
+                List<StepInterceptor> runInterceptors) {
             this.runId = runId;
             this.tools = tools;
             this.deadline = deadline;
@@ -223,6 +239,7 @@ public final class StepScheduler {
             }
             order.add(new ApprovalGate(approvalHandler, runListeners, journal));
             order.addAll(interceptors);
+            order.addAll(runInterceptors);
             if (journal != StepJournal.NONE) {
                 order.add((call, next) -> {
                     journal.start(call);

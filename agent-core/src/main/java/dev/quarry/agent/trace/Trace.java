@@ -3,6 +3,7 @@ package dev.quarry.agent.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.quarry.agent.guard.GuardrailCheck;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepListener;
 import dev.quarry.agent.schedule.StepResult;
@@ -35,6 +36,7 @@ public final class Trace implements StepListener {
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
     private final Map<String, String> stepOrigins = new ConcurrentHashMap<>();
     private final Map<String, Nested> children = new ConcurrentHashMap<>();
+    private final List<GuardrailCheck> guardrails = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String answeredBy;
 
     /**
@@ -104,7 +106,17 @@ public final class Trace implements StepListener {
         return java.util.Optional.ofNullable(answeredBy);
     }
 
-    /** Records a finished span. */
+    /** Records a guardrail's verdict. */
+    public void guardrail(GuardrailCheck check) {
+        guardrails.add(check);
+    }
+
+    /** Every guardrail verdict of the run, in the order given. */
+    public List<GuardrailCheck> guardrails() {
+        return List.copyOf(guardrails);
+    }
+
+    /** Adds a span. */
     public void add(Span span) {
         synchronized (spans) {
             spans.add(span);
@@ -239,6 +251,25 @@ public final class Trace implements StepListener {
             document.put("answeredBy", answeredBy);
         }
         document.put("spans", spans());
+        if (!guardrails.isEmpty()) {
+            List<Map<String, Object>> checks = new ArrayList<>();
+            for (GuardrailCheck check : guardrails) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("guardrail", check.guardrail());
+                entry.put("stage", check.stage().label());
+                if (!check.stepId().isEmpty()) {
+                    entry.put("stepId", check.stepId());
+                }
+                entry.put("verdict", check.verdict());
+                if (!check.reason().isEmpty()) {
+                    entry.put("reason", check.reason());
+                }
+                entry.put("startMillis", check.startNanos() / 1e6);
+                entry.put("durationMillis", check.duration().toNanos() / 1e6);
+                checks.add(entry);
+            }
+            document.put("guardrails", checks);
+        }
         List<Map<String, Object>> nestedRuns = new ArrayList<>();
         for (Nested child : nested()) {
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -1,0 +1,10 @@
+package dev.quarry.agent.memory;
+
+/** The contract on the default store. */
+class InMemoryConversationStoreTest extends ConversationStoreContract {
+
+    @Override
+    ConversationStore store() {
+        return new InMemoryConversationStore();
+    }
+}
