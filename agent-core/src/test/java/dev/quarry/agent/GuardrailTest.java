@@ -114,6 +114,7 @@ class GuardrailTest {
             assertThat(check.guardrail()).isEqualTo("beside");
             assertThat(check.verdict()).isEqualTo("pass");
         });
+        assertThat(result.trace().toHtml()).contains("<td>beside</td><td>input</td><td></td><td>pass</td>");
         assertThat(result.trace().toJson().replace(" ", ""))
                 .contains("\"guardrails\"")
                 .contains("\"verdict\":\"pass\"");

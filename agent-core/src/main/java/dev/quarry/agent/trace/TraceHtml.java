@@ -1,5 +1,6 @@
 package dev.quarry.agent.trace;
 
+import dev.quarry.agent.guard.GuardrailCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,7 @@ final class TraceHtml {
                 %s</div>
                 <table class="details"><tr><th>span</th><th>kind</th><th>name</th><th>start ms</th><th>duration ms</th><th>outcome</th><th>attempts</th><th>details</th></tr>
                 %s</table>
+                %s
                 </body></html>
                 """,
                 escape(trace.runId()),
@@ -71,7 +73,31 @@ final class TraceHtml {
                 tokens(spans),
                 axis(wall),
                 lanes,
-                table(spans, critical));
+                table(spans, critical),
+                guardrails(trace));
+    }
+
+    /** The guardrails' verdicts, when the run had any. */
+    private static String guardrails(Trace trace) {
+        if (trace.guardrails().isEmpty()) {
+            return "";
+        }
+        StringBuilder rows = new StringBuilder(
+                "<table class=\"details guardrails\"><tr><th>guardrail</th><th>stage</th><th>step</th><th>verdict</th>"
+                        + "<th>start ms</th><th>duration ms</th><th>reason</th></tr>\n");
+        for (GuardrailCheck check : trace.guardrails()) {
+            rows.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.2f</td><td>%s</td></tr>%n",
+                    escape(check.guardrail()),
+                    escape(check.stage().label()),
+                    escape(check.stepId()),
+                    escape(check.verdict()),
+                    check.startNanos() / 1e6,
+                    check.duration().toNanos() / 1e6,
+                    escape(check.reason())));
+        }
+        return rows.append("</table>").toString();
     }
 
     /** Spans into lanes, first fit by start time: a lane holds spans that did not overlap. */

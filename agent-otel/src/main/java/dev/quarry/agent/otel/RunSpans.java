@@ -3,6 +3,7 @@ package dev.quarry.agent.otel;
 import dev.quarry.agent.AgentListener;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.error.QuarryException;
+import dev.quarry.agent.guard.GuardrailCheck;
 import dev.quarry.agent.schedule.ApprovalHandler;
 import dev.quarry.agent.schedule.Step;
 import dev.quarry.agent.schedule.StepResult;
@@ -11,6 +12,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,6 +108,35 @@ final class RunSpans implements AgentListener {
         if (run != null) {
             run.approvals.put(request.stepId(), decision.approved());
         }
+    }
+
+    /**
+     * A guardrail's verdict as a span of its own ({@code guardrail <name>}), under the step it checked or the
+     * run, timed as the check was; a block or a failed check is an error.
+     */
+    @Override
+    public void onGuardrail(String runId, GuardrailCheck check) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            return;
+        }
+        Context parent = check.stepId().isEmpty() ? run.context : run.steps.getOrDefault(check.stepId(), run.context);
+        Instant end = Instant.now();
+        Span span = tracer.spanBuilder("guardrail " + check.guardrail())
+                .setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(end.minus(check.duration()))
+                .setAttribute("quarry.guardrail.name", check.guardrail())
+                .setAttribute("quarry.guardrail.stage", check.stage().label())
+                .setAttribute("quarry.guardrail.verdict", check.verdict())
+                .startSpan();
+        if (!check.reason().isEmpty()) {
+            span.setAttribute("quarry.guardrail.reason", check.reason());
+        }
+        if (check.verdict().equals("block") || check.verdict().equals("error")) {
+            span.setStatus(StatusCode.ERROR, check.verdict());
+        }
+        span.end(end);
     }
 
     @Override

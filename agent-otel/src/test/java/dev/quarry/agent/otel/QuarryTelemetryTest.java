@@ -10,6 +10,7 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.guard.SecretRedactor;
 import dev.quarry.agent.schedule.RetryPolicy;
 import dev.quarry.agent.tool.Tool;
 import dev.quarry.agent.tool.ToolException;
@@ -128,6 +129,43 @@ class QuarryTelemetryTest {
         List<String> metricNames =
                 metrics.collectAllMetrics().stream().map(MetricData::getName).toList();
         assertThat(metricNames).contains("gen_ai.client.token.usage", "gen_ai.client.operation.duration");
+    }
+
+    @Test
+    void eachGuardrailVerdictIsASpanUnderTheStepItCheckedOrTheRun() {
+        Tool lookup = tool("lookup", ToolPolicy.readOnly(), (args, ctx) -> ToolResult.of("mail ada@example.com"));
+        ScriptedChatModel model =
+                ScriptedChatModel.turns(toolCalls(call("a", "lookup", "{\"q\":\"ada\"}")), AiMessage.from("Done."));
+        Agent.builder()
+                .model(model)
+                .tool(lookup)
+                .guardrail(SecretRedactor.defaults())
+                .plugin(QuarryTelemetry.builder(otel).build())
+                .build()
+                .run("find ada");
+
+        List<SpanData> all = spans.getFinishedSpanItems();
+        SpanData agent = named(all, "invoke_agent quarry");
+        SpanData step = named(all, "execute_tool lookup");
+        List<SpanData> guardrails = all.stream()
+                .filter(s -> s.getName().equals("guardrail secret-redactor"))
+                .toList();
+        assertThat(guardrails).hasSize(2);
+        SpanData onResult = guardrails.stream()
+                .filter(s ->
+                        "tool result".equals(s.getAttributes().get(AttributeKey.stringKey("quarry.guardrail.stage"))))
+                .findFirst()
+                .orElseThrow();
+        assertThat(onResult.getParentSpanId()).isEqualTo(step.getSpanId());
+        assertThat(onResult.getAttributes().get(AttributeKey.stringKey("quarry.guardrail.verdict")))
+                .isEqualTo("replace");
+        assertThat(onResult.getAttributes().get(AttributeKey.stringKey("quarry.guardrail.reason")))
+                .isEqualTo("redacted 1 email");
+        SpanData onAnswer =
+                guardrails.stream().filter(s -> s != onResult).findFirst().orElseThrow();
+        assertThat(onAnswer.getParentSpanId()).isEqualTo(agent.getSpanId());
+        assertThat(onAnswer.getAttributes().get(AttributeKey.stringKey("quarry.guardrail.verdict")))
+                .isEqualTo("pass");
     }
 
     @Test
