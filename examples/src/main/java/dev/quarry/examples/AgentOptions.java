@@ -2,6 +2,7 @@ package dev.quarry.examples;
 
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
+import dev.quarry.agent.AgentSession;
 import dev.quarry.agent.LookAhead;
 import dev.quarry.agent.RunEvent;
 import dev.quarry.agent.Speculation;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -89,9 +91,19 @@ final class AgentOptions {
 
     /** Runs {@code task} with {@code agent}, and prints what it did. */
     AgentResult run(Agent agent, String task, PrintWriter out) throws IOException {
+        return run(onEvent -> agent.stream(task, onEvent), out);
+    }
+
+    /** Runs {@code task} in a conversation, and prints what it did. */
+    AgentResult run(AgentSession session, String task, PrintWriter out) throws IOException {
+        return run(onEvent -> session.stream(task, onEvent), out);
+    }
+
+    /** Runs a streamed run, printing the model's text as it comes and then the answer and its figures. */
+    private AgentResult run(Function<Consumer<RunEvent>, AgentResult> streamedRun, PrintWriter out) throws IOException {
         checkTracePath();
         Map<String, StringBuilder> streamed = new java.util.concurrent.ConcurrentHashMap<>();
-        AgentResult result = agent.stream(task, event -> {
+        AgentResult result = streamedRun.apply(event -> {
             // the model's text is printed as it is written, then the answer once it is complete; a
             // sub-agent's text is its answer to the coordinator, not to the user
             if (event instanceof RunEvent.Text text && !text.fromSubAgent()) {

@@ -252,6 +252,58 @@ class QuarryCliTest {
     }
 
     @Test
+    void askWithASessionContinuesTheConversationStoredInItsFolder() throws Exception {
+        Path sessions = work.resolve("sessions");
+        Run first = quarry(
+                "ask",
+                "What do gas turbines compress?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--session",
+                "pilot-1",
+                "--sessions",
+                sessions.toString());
+        Run second = quarry(
+                "ask",
+                "What do swept wings delay?",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--session",
+                "pilot-1",
+                "--sessions",
+                sessions.toString());
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).contains("shock waves");
+        String stored = Files.readString(sessions.resolve("pilot-1.json"));
+        assertThat(stored)
+                .contains("\"revision\":2")
+                .contains("What do gas turbines compress?")
+                .contains("What do swept wings delay?");
+        Run badId = quarry(
+                "ask",
+                "x",
+                "--index",
+                index.toString(),
+                "--bm25-only",
+                "--model",
+                "offline",
+                "--session",
+                "../escape",
+                "--sessions",
+                sessions.toString());
+        assertThat(badId.exit()).isNotZero();
+        assertThat(badId.err()).contains("a conversation id is 1 to 200 letters");
+    }
+
+    @Test
     void askOneTurnSearchesEachSubQuestionFirstAndAnswersInOneModelCall() {
         Run run = offlineTwoParts("ask", "--one-turn");
         answersBothPartsWithCitations(run);

@@ -11,6 +11,8 @@ import dev.quarry.agent.Limits;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.durable.RunJournal;
 import dev.quarry.agent.error.ConfigurationException;
+import dev.quarry.agent.guard.Guardrail;
+import dev.quarry.agent.memory.ConversationStore;
 import dev.quarry.agent.model.ModelInterceptor;
 import dev.quarry.agent.otel.QuarryTelemetry;
 import dev.quarry.agent.plan.Planner;
@@ -24,6 +26,7 @@ import dev.quarry.tools.SearchTool;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Locale;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -85,6 +88,9 @@ public class QuarryAutoConfiguration {
             ObjectProvider<ModelInterceptor> modelInterceptors,
             ObjectProvider<StepInterceptor> stepInterceptors,
             ObjectProvider<AgentPlugin> plugins,
+            ObjectProvider<Guardrail> guardrails,
+            ObjectProvider<ConversationStore> conversations,
+            ObjectProvider<DataSource> dataSource,
             ListableBeanFactory beans) {
         QuarryProperties.Agent settings = properties.agent();
         Agent.Builder agent = Agent.builder()
@@ -118,6 +124,7 @@ public class QuarryAutoConfiguration {
         modelInterceptors.orderedStream().forEach(agent::modelInterceptor);
         stepInterceptors.orderedStream().forEach(agent::stepInterceptor);
         plugins.orderedStream().forEach(agent::plugin);
+        AgentFeatures.configure(agent, properties, guardrails, conversations, dataSource);
         return agent.build();
     }
 

@@ -16,13 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bedrock Claude on Amazon Bedrock ({@code quarry.bedrock.*})
  * @param agent the agent ({@code quarry.agent.*})
  * @param mcp MCP servers whose tools the agent gets, by name ({@code quarry.mcp.<name>.*})
+ * @param guardrails the built-in guardrails ({@code quarry.guardrails.*})
+ * @param memory conversation memory ({@code quarry.memory.*})
+ * @param toolSearch tool search for large catalogs ({@code quarry.tool-search.*})
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
         @DefaultValue Index index,
         @DefaultValue Bedrock bedrock,
         @DefaultValue Agent agent,
-        Map<String, McpServer> mcp) {
+        Map<String, McpServer> mcp,
+        @DefaultValue Guardrails guardrails,
+        @DefaultValue Memory memory,
+        @DefaultValue ToolSearch toolSearch) {
 
     /** Fills in the empty map. */
     public QuarryProperties {
@@ -130,4 +136,95 @@ public record QuarryProperties(
             URI url,
             @DefaultValue("") String prefix,
             Duration timeout) {}
+
+    /**
+     * The built-in guardrails; {@code Guardrail} beans are added after them.
+     *
+     * @param redactSecrets whether keys, tokens, e-mail addresses and card numbers are redacted from tool
+     *     results and answers ({@code SecretRedactor})
+     * @param citationCheck {@code off}, {@code correct} (an answer citing a passage the run did not retrieve
+     *     goes back to the model) or {@code block} (the run ends)
+     * @param maxCorrections corrections guardrails may ask for in one run
+     */
+    public record Guardrails(
+            @DefaultValue("false") boolean redactSecrets,
+            @DefaultValue("off") String citationCheck,
+            @DefaultValue("2") int maxCorrections) {
+
+        /** Checks every value, naming the property that is wrong. */
+        public Guardrails {
+            if (!List.of("off", "correct", "block").contains(citationCheck)) {
+                throw new IllegalArgumentException(
+                        "quarry.guardrails.citation-check must be off, correct or block, was '" + citationCheck + "'");
+            }
+            if (maxCorrections < 0) {
+                throw new IllegalArgumentException(
+                        "quarry.guardrails.max-corrections must be >= 0, was " + maxCorrections);
+            }
+        }
+    }
+
+    /**
+     * Conversation memory: where {@code agent.session(id)} keeps conversations and how much of one the model
+     * sees. A {@code ConversationStore} bean of the application's wins over {@code store}.
+     *
+     * @param store {@code memory} (this JVM), {@code file} (a folder, {@code path}) or {@code jdbc} (the
+     *     application's {@code DataSource}, table {@code quarry_conversations})
+     * @param path the folder of the file store
+     * @param maxHistoryTokens the token budget of the history the model sees; none when unset
+     * @param keepLastTurns the last turns kept verbatim when the history is compacted
+     * @param summarise whether old turns are summarised when clearing old tool results is not enough
+     */
+    public record Memory(
+            @DefaultValue("memory") String store,
+            Path path,
+            Integer maxHistoryTokens,
+            @DefaultValue("2") int keepLastTurns,
+            @DefaultValue("true") boolean summarise) {
+
+        /** Checks every value, naming the property that is wrong. */
+        public Memory {
+            if (!List.of("memory", "file", "jdbc").contains(store)) {
+                throw new IllegalArgumentException(
+                        "quarry.memory.store must be memory, file or jdbc, was '" + store + "'");
+            }
+            if (store.equals("file") && path == null) {
+                throw new IllegalArgumentException("quarry.memory.store=file needs quarry.memory.path (a folder)");
+            }
+            if (maxHistoryTokens != null && maxHistoryTokens < 100) {
+                throw new IllegalArgumentException(
+                        "quarry.memory.max-history-tokens must be >= 100, was " + maxHistoryTokens);
+            }
+            if (keepLastTurns < 1) {
+                throw new IllegalArgumentException("quarry.memory.keep-last-turns must be >= 1, was " + keepLastTurns);
+            }
+        }
+    }
+
+    /**
+     * Tool search: with more tools than {@code threshold}, the model sees {@code search_tools} and the
+     * always-on tools, and finds the rest.
+     *
+     * @param enabled whether the agent gets tool search
+     * @param threshold tools a run may use before search takes over
+     * @param alwaysOn tools always shown
+     * @param maxResults tools one search adds
+     */
+    public record ToolSearch(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("30") int threshold,
+            @DefaultValue List<String> alwaysOn,
+            @DefaultValue("5") int maxResults) {
+
+        /** Checks every value, naming the property that is wrong. */
+        public ToolSearch {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("quarry.tool-search.threshold must be >= 1, was " + threshold);
+            }
+            if (maxResults < 1 || maxResults > 20) {
+                throw new IllegalArgumentException("quarry.tool-search.max-results must be 1-20, was " + maxResults);
+            }
+            alwaysOn = alwaysOn == null ? List.of() : List.copyOf(alwaysOn);
+        }
+    }
 }
