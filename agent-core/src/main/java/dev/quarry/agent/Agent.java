@@ -72,6 +72,8 @@ import java.util.function.Function;
  */
 public final class Agent {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Agent.class);
+
     /** Longest task accepted, in characters. */
     public static final int MAX_TASK_CHARS = 200_000;
 
@@ -143,7 +145,49 @@ public final class Agent {
      * @throws IllegalArgumentException when the journal has no such run
      */
     public AgentResult resume(String runId) {
-        return resume(RunRecords.resume(requireJournal(), runId));
+        RunJournal runs = requireJournal();
+        try (RunJournal.Lease held = runs.hold(runId)) {
+            return resume(RunRecords.resume(runs, runId));
+        }
+    }
+
+    /**
+     * Resumes every run of the journal that no instance is running: it neither answered, nor failed, nor waits
+     * for approval, and no live instance holds its lease (its instance died or hung past the lease time). Each
+     * is taken by exactly one instance of those sharing the journal, so several instances may call this at
+     * once, on a schedule of the application's choosing. With a journal that has no leases across instances
+     * ({@link FileJournal}) there are no orphans to take: resume its runs with {@link #resume}.
+     *
+     * @return the results of the runs resumed here; a run that failed again is in it with its partial result
+     *     (and its error logged), so one bad run does not stop the others
+     */
+    public List<AgentResult> resumeOrphans() {
+        RunJournal runs = requireJournal();
+        List<AgentResult> resumed = new ArrayList<>();
+        for (String runId : runs.runIds()) {
+            if (runId.indexOf('.') >= 0) {
+                continue; // a sub-agent's run: its parent's resume continues it
+            }
+            RunRecords state = RunRecords.resume(runs, runId);
+            if (state.ended() || state.failed() || !state.waiting().isEmpty()) {
+                continue;
+            }
+            Optional<RunJournal.Lease> taken = runs.takeOrphan(runId);
+            if (taken.isEmpty()) {
+                continue;
+            }
+            try (RunJournal.Lease held = taken.get()) {
+                RunRecords records = RunRecords.resume(runs, runId);
+                if (records.ended() || records.failed() || !records.waiting().isEmpty()) {
+                    continue; // finished between the first look and the lease
+                }
+                resumed.add(resume(records));
+            } catch (QuarryException e) {
+                LOG.warn("resuming orphaned run {} failed", runId, e);
+                e.partial(AgentResult.class).ifPresent(resumed::add);
+            }
+        }
+        return resumed;
     }
 
     /**
@@ -221,8 +265,14 @@ public final class Agent {
         checkTask(task);
         String runId = newRunId();
         ToolRegistry runTools = allowedTools == null ? tools : tools.restrictTo(allowedTools);
-        RunRecords records = journal == null ? null : RunRecords.start(journal, runId, task, allowedTools);
-        return run(runId, task, List.of(), runTools, sink, null, records, null).result();
+        if (journal == null) {
+            return run(runId, task, List.of(), runTools, sink, null, null, null).result();
+        }
+        try (RunJournal.Lease held = journal.hold(runId)) {
+            RunRecords records = RunRecords.start(journal, runId, task, allowedTools);
+            return run(runId, task, List.of(), runTools, sink, null, records, null)
+                    .result();
+        }
     }
 
     private static String newRunId() {
@@ -399,8 +449,26 @@ public final class Agent {
             if (failure == null) {
                 throw e;
             }
+            if (journal != null && nesting == null) {
+                recordFailure(journal, failure);
+            }
             listeners.forEach(l -> l.onRunFailed(runId, failure));
             throw failure;
+        }
+    }
+
+    /**
+     * Records that a journaled run failed, so another instance does not take it for an orphan; a run that
+     * failed because the journal cannot be written stays as it is (and may be taken over, or resumed).
+     */
+    private static void recordFailure(RunRecords journal, QuarryException failure) {
+        if (failure instanceof dev.quarry.agent.error.JournalException) {
+            return;
+        }
+        try {
+            journal.failedWith(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        } catch (dev.quarry.agent.error.JournalException e) {
+            failure.addSuppressed(e);
         }
     }
 

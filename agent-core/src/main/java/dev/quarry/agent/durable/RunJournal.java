@@ -1,6 +1,7 @@
 package dev.quarry.agent.durable;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Durable storage of run journals: per run id, an ordered list of records (each one JSON document written
@@ -44,6 +45,23 @@ public interface RunJournal {
      */
     default Lease lease(String runId) {
         return RunLeases.SHARED.lease(runId);
+    }
+
+    /**
+     * Holds a run while it runs on this instance, so that no other instance takes it over as an orphan;
+     * {@link JdbcJournal} takes its lease (refused when another instance holds the run). The default holds
+     * nothing: journals without leases across instances leave resuming to {@code Agent.resume}.
+     */
+    default Lease hold(String runId) {
+        return () -> {};
+    }
+
+    /**
+     * The run, held for this instance, when no live instance holds it: a run whose instance stopped
+     * heartbeating. Empty when one does (or the journal has no leases across instances, the default).
+     */
+    default Optional<Lease> takeOrphan(String runId) {
+        return Optional.empty();
     }
 
     /** A run held by {@link #lease}; closing it lets the next holder in. */

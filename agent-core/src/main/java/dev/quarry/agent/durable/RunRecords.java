@@ -50,6 +50,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RunRecords implements StepJournal, ModelInterceptor {
 
+    private volatile boolean ended;
+    private volatile boolean failed;
+
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int FORMAT = 1;
@@ -132,6 +135,7 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
 
     private void replay(JsonNode entry) {
         String step = entry.path("step").asText();
+        failed = false;
         switch (entry.path("t").asText()) {
             case "model" ->
                 responses
@@ -157,11 +161,27 @@ public final class RunRecords implements StepJournal, ModelInterceptor {
                     }
                 }
             }
-            case "end" -> {}
+            case "end" -> ended = true;
+            case "failed" -> failed = true;
             default ->
                 throw new JournalException("the journal of run " + runId + " has a record of unknown type "
                         + entry.path("t") + "; it was written by another version or damaged");
         }
+    }
+
+    /** Whether the run answered (its last record is its answer). */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Whether the run's last record says it failed (nothing was written after). */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Records that the run failed with {@code error}, so it is not taken for an orphan. */
+    public void failedWith(String error) {
+        append(record("failed").put("error", error));
     }
 
     /** The run's id. */

@@ -1,18 +1,17 @@
 package dev.quarry.agent.memory;
 
+import dev.quarry.agent.durable.JdbcSchema;
 import dev.quarry.agent.error.ConversationBusyException;
 import dev.quarry.agent.error.ConversationStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -20,7 +19,7 @@ import javax.sql.DataSource;
  * one row each, so every instance of an application continues any conversation. A run's lease is a row
  * lease (owner and expiry, taken with one conditional {@code UPDATE}): a second run of the conversation, on
  * any instance, is refused while it is held; a lease whose instance died lapses after the lease time. The
- * table is created when missing:
+ * table is created and upgraded by Quarry's versioned migrations ({@link JdbcSchema}):
  *
  * <pre>{@code
  * CREATE TABLE quarry_conversations (
@@ -32,8 +31,6 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public final class JdbcConversationStore implements ConversationStore {
-
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     private final DataSource dataSource;
     private final String table;
@@ -47,47 +44,44 @@ public final class JdbcConversationStore implements ConversationStore {
         this.clock = clock;
     }
 
-    /** A store in the table {@code quarry_conversations}, leases lapsing after 15 minutes. */
+    /** A store in the table {@code quarry_conversations}, migrated, leases lapsing after 15 minutes. */
     public static JdbcConversationStore of(DataSource dataSource) {
         return of(dataSource, "quarry_conversations", Duration.ofMinutes(15));
     }
 
+    /** A store in {@code table}, migrated to the current schema; see {@link #of(DataSource, String, Duration, boolean)}. */
+    public static JdbcConversationStore of(DataSource dataSource, String table, Duration leaseTime) {
+        return of(dataSource, table, leaseTime, true);
+    }
+
     /**
-     * A store in {@code table}, created when missing.
+     * A store in {@code table}.
      *
      * @param leaseTime how long a run may hold a conversation before another instance may take it (longer
      *     than the longest run: a live run's lease is never taken before it lapses)
+     * @param migrate whether the table is created or upgraded by Quarry's migrations ({@link
+     *     JdbcSchema.Component#conversations}); false only checks its version, for teams managing their schema
      * @throws IllegalArgumentException for a table name that is not a plain SQL identifier or a lease time
      *     that is not positive
-     * @throws ConversationStoreException when the table cannot be created
+     * @throws dev.quarry.agent.error.SchemaException when the table is at another schema version
      */
-    public static JdbcConversationStore of(DataSource dataSource, String table, Duration leaseTime) {
-        return of(dataSource, table, leaseTime, Clock.systemUTC());
+    public static JdbcConversationStore of(DataSource dataSource, String table, Duration leaseTime, boolean migrate) {
+        return of(dataSource, table, leaseTime, migrate, Clock.systemUTC());
     }
 
     static JdbcConversationStore of(DataSource dataSource, String table, Duration leaseTime, Clock clock) {
+        return of(dataSource, table, leaseTime, true, clock);
+    }
+
+    private static JdbcConversationStore of(
+            DataSource dataSource, String table, Duration leaseTime, boolean migrate, Clock clock) {
         Objects.requireNonNull(dataSource, "dataSource");
-        if (table == null || !TABLE.matcher(table).matches()) {
-            throw new IllegalArgumentException("table must be a plain SQL identifier, was '" + table + "'");
-        }
+        JdbcSchema.identifier(table);
         if (leaseTime == null || leaseTime.isNegative() || leaseTime.isZero()) {
             throw new IllegalArgumentException("leaseTime must be positive, was " + leaseTime);
         }
-        JdbcConversationStore store = new JdbcConversationStore(dataSource, table, leaseTime, clock);
-        store.createTable();
-        return store;
-    }
-
-    private void createTable() {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + table
-                    + " (conversation_id VARCHAR(200) NOT NULL PRIMARY KEY, revision BIGINT NOT NULL, body TEXT,"
-                    + " lease_owner VARCHAR(100), lease_until BIGINT)");
-        } catch (SQLException e) {
-            throw new ConversationStoreException(
-                    "cannot create the conversation table " + table + ": " + e.getMessage(), e);
-        }
+        JdbcSchema.prepare(dataSource, JdbcSchema.Component.conversations(table), migrate);
+        return new JdbcConversationStore(dataSource, table, leaseTime, clock);
     }
 
     @Override
