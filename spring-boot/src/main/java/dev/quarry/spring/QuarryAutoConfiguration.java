@@ -9,6 +9,8 @@ import dev.quarry.agent.AgentListener;
 import dev.quarry.agent.AgentPlugin;
 import dev.quarry.agent.Limits;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
+import dev.quarry.agent.durable.FileJournal;
+import dev.quarry.agent.durable.JdbcJournal;
 import dev.quarry.agent.durable.RunJournal;
 import dev.quarry.agent.error.ConfigurationException;
 import dev.quarry.agent.guard.Guardrail;
@@ -32,6 +34,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -50,6 +53,31 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @EnableConfigurationProperties(QuarryProperties.class)
 public class QuarryAutoConfiguration {
+
+    /** The run journal of {@code quarry.journal.type}, when the application has none. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${quarry.journal.type:none}' != 'none'")
+    static class JournalConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(RunJournal.class)
+        RunJournal quarryJournal(QuarryProperties properties, ObjectProvider<DataSource> dataSource) {
+            QuarryProperties.Journal settings = properties.journal();
+            if (settings.type().equals("file")) {
+                return FileJournal.in(settings.path());
+            }
+            DataSource source = dataSource.getIfAvailable();
+            if (source == null) {
+                throw new ConfigurationException("quarry.journal.type=jdbc needs a DataSource bean (add"
+                        + " spring-boot-starter-jdbc and spring.datasource.url, or define one)");
+            }
+            return JdbcJournal.builder(source)
+                    .table(settings.table())
+                    .migrate(settings.migrate())
+                    .leaseTime(settings.leaseTime())
+                    .build();
+        }
+    }
 
     /** The index at {@code quarry.index.path} (first, so the health indicator's condition sees it). */
     @Configuration(proxyBeanMethods = false)

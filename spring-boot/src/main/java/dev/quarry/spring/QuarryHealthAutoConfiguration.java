@@ -1,5 +1,8 @@
 package dev.quarry.spring;
 
+import dev.quarry.agent.durable.FileJournal;
+import dev.quarry.agent.durable.JdbcJournal;
+import dev.quarry.agent.durable.RunJournal;
 import dev.quarry.index.LuceneIndex;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +22,7 @@ import org.springframework.context.annotation.Bean;
  * The index's health ({@code quarryIndex} in Actuator's health endpoint: documents, chunks, whether it has
  * vectors, when it was last committed), when Spring Boot's health module is on the classpath and the context
  * has a {@link LuceneIndex}; down with the error when the index cannot be read. The health indicator is named
- * {@code quarryIndexHealthIndicator}.
+ * {@code quarryIndexHealthIndicator}. The run journal's health is {@code quarryJournal}.
  */
 @AutoConfiguration(after = QuarryAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -40,6 +43,40 @@ public class QuarryHealthAutoConfiguration {
                 lastCommit(properties.index().path())
                         .ifPresent(time -> health.withDetail("lastCommit", time.toString()));
                 return health.build();
+            } catch (RuntimeException e) {
+                return Health.down(e).build();
+            }
+        };
+    }
+
+    /**
+     * The journal's health ({@code quarryJournal}): for a JDBC journal, its table, schema version and this
+     * instance's id, down when the database cannot be read; for a file journal, its folder.
+     */
+    @Bean
+    @ConditionalOnBean(RunJournal.class)
+    @ConditionalOnMissingBean(name = "quarryJournalHealthIndicator")
+    public HealthIndicator quarryJournalHealthIndicator(RunJournal journal) {
+        return () -> {
+            try {
+                return switch (journal) {
+                    case JdbcJournal jdbc ->
+                        Health.up()
+                                .withDetail("type", "jdbc")
+                                .withDetail("table", jdbc.table())
+                                .withDetail("schemaVersion", jdbc.schemaVersion())
+                                .withDetail("instance", jdbc.instanceId())
+                                .build();
+                    case FileJournal file ->
+                        Health.up()
+                                .withDetail("type", "file")
+                                .withDetail("folder", file.folder().toString())
+                                .build();
+                    default ->
+                        Health.up()
+                                .withDetail("type", journal.getClass().getSimpleName())
+                                .build();
+                };
             } catch (RuntimeException e) {
                 return Health.down(e).build();
             }

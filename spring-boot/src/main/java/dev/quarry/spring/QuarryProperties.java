@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param guardrails the built-in guardrails ({@code quarry.guardrails.*})
  * @param memory conversation memory ({@code quarry.memory.*})
  * @param toolSearch tool search for large catalogs ({@code quarry.tool-search.*})
+ * @param journal the run journal ({@code quarry.journal.*}): durable runs and approvals across instances
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -28,7 +29,8 @@ public record QuarryProperties(
         Map<String, McpServer> mcp,
         @DefaultValue Guardrails guardrails,
         @DefaultValue Memory memory,
-        @DefaultValue ToolSearch toolSearch) {
+        @DefaultValue ToolSearch toolSearch,
+        @DefaultValue Journal journal) {
 
     /** Fills in the empty map. */
     public QuarryProperties {
@@ -225,6 +227,40 @@ public record QuarryProperties(
                 throw new IllegalArgumentException("quarry.tool-search.max-results must be 1-20, was " + maxResults);
             }
             alwaysOn = alwaysOn == null ? List.of() : List.copyOf(alwaysOn);
+        }
+    }
+
+    /**
+     * The run journal the agent writes, when the application defines no {@code RunJournal} bean.
+     *
+     * @param type {@code none} (no journal), {@code file} (a folder, {@code path}: one machine) or {@code jdbc}
+     *     (the application's {@code DataSource}: every instance of the application shares it)
+     * @param path the folder of the file journal
+     * @param table the JDBC journal's table; its leases go in {@code <table>_leases}
+     * @param migrate whether the JDBC tables are created and upgraded at start-up (false: only checked, for
+     *     teams that manage their schema)
+     * @param leaseTime how soon another instance may take over a run whose instance stopped heartbeating
+     */
+    public record Journal(
+            @DefaultValue("none") String type,
+            Path path,
+            @DefaultValue("quarry_run_journal") String table,
+            @DefaultValue("true") boolean migrate,
+            @DefaultValue("30s") Duration leaseTime) {
+
+        /** Checks every value, naming the property that is wrong. */
+        public Journal {
+            if (!List.of("none", "file", "jdbc").contains(type)) {
+                throw new IllegalArgumentException(
+                        "quarry.journal.type must be none, file or jdbc, was '" + type + "'");
+            }
+            if (type.equals("file") && path == null) {
+                throw new IllegalArgumentException("quarry.journal.type=file needs quarry.journal.path (a folder)");
+            }
+            if (leaseTime.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException(
+                        "quarry.journal.lease-time must be at least 300ms, was " + leaseTime);
+            }
         }
     }
 }

@@ -92,6 +92,43 @@ class AgentFeaturesTest {
     }
 
     @Test
+    void aJdbcJournalOnTheApplicationsDatabaseIsMigratedAndReportsItsHealth() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("journal") + ";DB_CLOSE_DELAY=0");
+        runner.withConfiguration(AutoConfigurations.of(QuarryHealthAutoConfiguration.class))
+                .withBean(ChatModel.class, () -> ScriptedChatModel.replying(request -> AiMessage.from("ok")))
+                .withBean(DataSource.class, () -> h2)
+                .withPropertyValues("quarry.journal.type=jdbc", "quarry.journal.lease-time=10s")
+                .run(context -> {
+                    Agent agent = context.getBean(Agent.class);
+                    AgentResult result = agent.run("anything");
+                    assertThat(context.getBean(dev.quarry.agent.durable.RunJournal.class)
+                                    .read(result.runId()))
+                            .hasSize(3);
+                    assertThat(agent.resumeOrphans()).isEmpty();
+                    org.springframework.boot.health.contributor.Health health = context.getBean(
+                                    "quarryJournalHealthIndicator",
+                                    org.springframework.boot.health.contributor.HealthIndicator.class)
+                            .health();
+                    assertThat(health.getStatus().getCode()).isEqualTo("UP");
+                    assertThat(health.getDetails())
+                            .containsEntry("type", "jdbc")
+                            .containsEntry("table", "quarry_run_journal")
+                            .containsEntry("schemaVersion", 2);
+                });
+        JdbcDataSource empty = new JdbcDataSource();
+        empty.setURL("jdbc:h2:file:" + dir.resolve("unmanaged") + ";DB_CLOSE_DELAY=0");
+        runner.withBean(ChatModel.class, () -> ScriptedChatModel.turns(AiMessage.from("x")))
+                .withBean(DataSource.class, () -> empty)
+                .withPropertyValues("quarry.journal.type=jdbc", "quarry.journal.migrate=false")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("table quarry_run_journal is at schema version 0 and this Quarry needs"
+                                + " version 2"));
+    }
+
+    @Test
     void badValuesFailAtStartupNamingTheProperty() {
         runner.withBean(ChatModel.class, () -> ScriptedChatModel.turns(AiMessage.from("x")))
                 .withPropertyValues("quarry.guardrails.citation-check=maybe")
@@ -103,6 +140,10 @@ class AgentFeaturesTest {
                 .withPropertyValues("quarry.memory.store=file")
                 .run(context ->
                         assertThat(context).getFailure().rootCause().hasMessageContaining("quarry.memory.path"));
+        runner.withBean(ChatModel.class, () -> ScriptedChatModel.turns(AiMessage.from("x")))
+                .withPropertyValues("quarry.journal.type=file")
+                .run(context ->
+                        assertThat(context).getFailure().rootCause().hasMessageContaining("quarry.journal.path"));
         runner.withBean(ChatModel.class, () -> ScriptedChatModel.turns(AiMessage.from("x")))
                 .withPropertyValues("quarry.memory.store=jdbc")
                 .run(context -> assertThat(context)

@@ -87,6 +87,20 @@ public final class JdbcJournal implements RunJournal, AutoCloseable {
         return new Builder(dataSource);
     }
 
+    /** The journal's table. */
+    public String table() {
+        return table;
+    }
+
+    /**
+     * The schema version its tables are at, read from the database (a health check's question).
+     *
+     * @throws dev.quarry.agent.error.SchemaException when the database cannot be read
+     */
+    public int schemaVersion() {
+        return JdbcSchema.version(dataSource, JdbcSchema.Component.journal(table));
+    }
+
     /** This instance's id in the leases it takes. */
     public String instanceId() {
         return instanceId;

@@ -146,6 +146,20 @@ public final class JdbcSchema {
         }
     }
 
+    /**
+     * The version the component's tables are at (0 when Quarry has not prepared them).
+     *
+     * @throws SchemaException when the database cannot be read
+     */
+    public static int version(DataSource dataSource, Component component) {
+        try (Connection connection = dataSource.getConnection()) {
+            return version(connection, component);
+        } catch (SQLException e) {
+            throw new SchemaException(
+                    "cannot read the schema version of table " + component.table() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The recorded version; 0 when there is none (or no version table yet). */
     private static int version(Connection connection, Component component) throws SQLException {
         try (PreparedStatement select =
