@@ -203,12 +203,14 @@ public final class JdbcJournal implements RunJournal, AutoCloseable {
         long until = now + leaseTime.toMillis();
         try (Connection connection = dataSource.getConnection()) {
             boolean taken;
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE " + leases + " SET owner = ?, expires_at = ? WHERE run_id = ? AND expires_at < ?")) {
+            // a lapsed lease, or this instance's own (one it could not release while the database was away)
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + leases
+                    + " SET owner = ?, expires_at = ? WHERE run_id = ? AND (expires_at < ? OR owner = ?)")) {
                 update.setString(1, instanceId);
                 update.setLong(2, until);
                 update.setString(3, runId);
                 update.setLong(4, now);
+                update.setString(5, instanceId);
                 taken = update.executeUpdate() == 1;
             }
             if (!taken) {
