@@ -106,6 +106,37 @@ class ToolSearchTest {
         assertThat(result.trace().spans()).anyMatch(span -> span.id().equals("s1"));
     }
 
+    /** Tools written as langchain4j {@code @Tool} methods. */
+    public static final class Currency {
+        @dev.langchain4j.agent.tool.Tool("Converts an amount of money from one currency to another at today's rate")
+        @dev.quarry.agent.tool.Policy(sideEffecting = false)
+        public String convertCurrency(
+                @dev.langchain4j.agent.tool.P(name = "amount", value = "the amount") double amount,
+                @dev.langchain4j.agent.tool.P(name = "to", value = "the currency wanted") String to) {
+            return amount * 2 + " " + to;
+        }
+    }
+
+    @Test
+    void annotatedToolMethodsAreFoundLikeAnyOther() {
+        ScriptedChatModel model = ScriptedChatModel.turns(
+                toolCalls(call("s1", "search_tools", "{\"query\":\"convert money to another currency\"}")),
+                toolCalls(call("c1", "convertCurrency", "{\"amount\":10,\"to\":\"EUR\"}")),
+                AiMessage.from("20 EUR"));
+
+        AgentResult result = Agent.builder()
+                .model(model)
+                .tools(catalog())
+                .toolsFrom(new Currency())
+                .plugin(ToolSearch.builder().maxResults(2).build())
+                .build()
+                .run("How much is 10 USD in EUR?");
+
+        assertThat(result.answer()).isEqualTo("20 EUR");
+        assertThat(shown(model.requests().get(1))).contains("convertCurrency");
+        assertThat(result.steps().get(1).text()).isEqualTo("20.0 EUR");
+    }
+
     @Test
     void underTheThresholdEveryToolIsShownAndSearchIsNot() {
         ScriptedChatModel model = ScriptedChatModel.turns(AiMessage.from("ok"));

@@ -1,5 +1,6 @@
 package dev.quarry.examples;
 
+import dev.langchain4j.model.chat.ChatModel;
 import dev.quarry.agent.Agent;
 import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.AgentSession;
@@ -170,6 +171,22 @@ final class AgentOptions {
             builder.lookAhead(LookAhead.withArgument("search", "query", OfflineModel::subQuestions));
         }
         return builder;
+    }
+
+    /** The chosen model alone, for a judge of answers: the offline model, or Claude on Bedrock. */
+    ChatModel judgeModel() {
+        Map<String, String> environment = System.getenv();
+        String chosen = resolvedModel(environment);
+        if (!chosen.startsWith("bedrock:")) {
+            return new OfflineModel();
+        }
+        String region =
+                environment.getOrDefault("AWS_REGION", environment.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+        return ClaudeOnBedrock.builder()
+                .modelId(chosen.substring("bedrock:".length()))
+                .region(region)
+                .build()
+                .chatModel();
     }
 
     private Agent.Builder modelled(String chosen, Map<String, String> environment) {

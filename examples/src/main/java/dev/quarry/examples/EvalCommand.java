@@ -40,11 +40,51 @@ import picocli.CommandLine.Spec;
         })
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--queries", required = true, description = "queries, BEIR queries.jsonl format")
+    @Option(names = "--queries", description = "queries, BEIR queries.jsonl format (retrieval evaluation)")
     Path queries;
 
-    @Option(names = "--qrels", required = true, description = "judgments, BEIR qrels TSV format")
+    @Option(names = "--qrels", description = "judgments, BEIR qrels TSV format (retrieval evaluation)")
     Path qrels;
+
+    @Option(
+            names = "--agent",
+            description = "evaluate the ask agent on the cases of this JSONL dataset instead (docs/evaluation.md)")
+    Path agentCases;
+
+    @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description = "runs of each case, --agent (default: ${DEFAULT-VALUE})")
+    int repeat;
+
+    @Option(
+            names = "--parallel",
+            defaultValue = "4",
+            description = "cases running at once, --agent (default: ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--baseline", description = "an earlier summary.json: mark what got worse, --agent")
+    Path baseline;
+
+    @Option(
+            names = "--threshold",
+            description = "metric>=value or metric<=value on a metric's mean; exit code 1 when missed, --agent")
+    List<String> thresholds = new ArrayList<>();
+
+    @Option(names = "--fail-on-regression", description = "exit code 1 when --baseline finds something worse")
+    boolean failOnRegression;
+
+    @Option(
+            names = "--judge",
+            description = "also grade answers against each case's rubric with the --model (Bedrock only), --agent")
+    boolean judge;
+
+    @Option(
+            names = "--report",
+            defaultValue = "eval-report",
+            description =
+                    "folder for report.md, report.html, summary.json and traces, --agent (default: ${DEFAULT-VALUE})")
+    Path reportFolder;
 
     @Option(
             names = {"-k", "--top"},
@@ -81,13 +121,20 @@ final class EvalCommand implements Callable<Integer> {
     Path perQuery;
 
     @Mixin
-    IndexOptions options;
+    AgentOptions agentOptions;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (agentCases != null) {
+            return new AgentEvaluation(this).run(spec.commandLine().getOut());
+        }
+        if (queries == null || qrels == null) {
+            throw new IllegalArgumentException(
+                    "give --queries and --qrels (retrieval evaluation) or --agent cases.jsonl (agent evaluation)");
+        }
         if (k < 1 || k > 1000 || deep < 0 || deep > 1000) {
             throw new IllegalArgumentException("-k must be in 1..1000 and --deep in 0..1000");
         }
@@ -96,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         TestCollection collection = BeirFormat.read(queries, qrels);
         PrintWriter out = spec.commandLine().getOut();
-        try (LuceneIndex index = options.openForReading()) {
+        try (LuceneIndex index = agentOptions.index.openForReading()) {
             EvaluationReport report =
                     EvaluationReport.of(index, collection, variants(index.supportsVectors()), k, deep);
             long unknown = collection.judgments().values().stream()

@@ -9,7 +9,10 @@ public interface StepListener {
     /** The step's dependencies are done and it is about to run (or be refused, skipped, ...). */
     default void onStart(String runId, Step step) {}
 
-    /** The step ended; {@code result} says how. */
+    /**
+     * The step ended; {@code step} is the step as it ran, its references to earlier steps' results resolved
+     * (as planned when it never got that far).
+     */
     default void onFinish(String runId, Step step, StepResult result) {}
 
     /** A side-effecting call is about to be put to the approval handler. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -408,8 +409,10 @@ public final class StepScheduler {
         private StepResult runStep(Step step, List<CompletableFuture<StepResult>> dependencies) {
             runListeners.forEach(l -> l.onStart(runId, step));
             StepResult result;
+            // listeners are told of the step as it ran: its references resolved to its inputs' results
+            AtomicReference<Step> ran = new AtomicReference<>(step);
             try {
-                result = resolveAndRun(step, dependencies);
+                result = resolveAndRun(step, dependencies, ran);
             } catch (InterruptedException | java.util.concurrent.CancellationException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -426,11 +429,13 @@ public final class StepScheduler {
                 result = StepResult.failed(step, StepStatus.FAILED, "The step could not run: " + e.getMessage(), 0);
             }
             StepResult finished = result;
-            runListeners.forEach(l -> l.onFinish(runId, step, finished));
+            Step asRun = ran.get();
+            runListeners.forEach(l -> l.onFinish(runId, asRun, finished));
             return finished;
         }
 
-        private StepResult resolveAndRun(Step step, List<CompletableFuture<StepResult>> dependencies)
+        private StepResult resolveAndRun(
+                Step step, List<CompletableFuture<StepResult>> dependencies, AtomicReference<Step> ran)
                 throws InterruptedException {
             Map<String, String> inputs = new HashMap<>();
             for (CompletableFuture<StepResult> dependency : dependencies) {
@@ -450,6 +455,7 @@ public final class StepScheduler {
                     References.resolve(step.arguments(), inputs),
                     step.dependsOn(),
                     step.speculative());
+            ran.set(resolved);
             Optional<Tool> tool = tools.find(step.tool());
             if (tool.isEmpty()) {
                 return StepResult.failed(
