@@ -191,6 +191,31 @@ class McpToolsTest {
     }
 
     @Test
+    void toolSearchFindsAnMcpServersToolsLikeAnyOther() {
+        try (McpTools tools = stdio().build()) {
+            ScriptedChatModel model = ScriptedChatModel.turns(
+                    toolCalls(call("s1", "search_tools", "{\"query\":\"a tool that always fails\"}")),
+                    AiMessage.from("found it"));
+            Agent.builder()
+                    .model(model)
+                    .tools(tools.tools())
+                    .plugin(dev.quarry.tools.ToolSearch.builder()
+                            .threshold(3)
+                            .maxResults(2)
+                            .build())
+                    .build()
+                    .run("Which tool fails?");
+
+            assertThat(model.requests().get(0).toolSpecifications())
+                    .extracting(dev.langchain4j.agent.tool.ToolSpecification::name)
+                    .containsExactly("search_tools");
+            assertThat(model.requests().get(1).toolSpecifications())
+                    .extracting(dev.langchain4j.agent.tool.ToolSpecification::name)
+                    .contains("fail", "search_tools");
+        }
+    }
+
+    @Test
     void twoServersWithTheSameToolNamesNeedAPrefix() {
         try (McpTools first = stdio().build();
                 McpTools second = stdio().build();

@@ -28,7 +28,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,7 +42,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -277,27 +275,15 @@ class KilledRunTest {
     }
 
     /** A child JVM running {@link Child}, driven over its standard input and output. */
-    final class ChildJvm implements AutoCloseable {
-        final Process process;
-        final BufferedReader out;
-        final PrintWriter in;
+    final class ChildJvm extends ChildProcess {
 
         ChildJvm() throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            process = new ProcessBuilder(
-                            java,
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            Child.class.getName(),
-                            simulator.endpoint().toString(),
-                            Integer.toString(mail.getSmtp().getPort()),
-                            dir.toString())
-                    .redirectError(dir.resolve("child-stderr.txt").toFile())
-                    .start();
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            super(
+                    Child.class,
+                    dir.resolve("child-stderr.txt"),
+                    simulator.endpoint().toString(),
+                    Integer.toString(mail.getSmtp().getPort()),
+                    dir.toString());
         }
 
         /** Sends a command and follows it until its answer, or kills the child after {@code killAt} writes. */
@@ -324,24 +310,10 @@ class KilledRunTest {
                 } else if (line.startsWith("ANSWER ")) {
                     return new Outcome(runId, writes, line.substring(7), inDoubt, refused);
                 } else if (line.startsWith("ERROR ")) {
-                    throw new AssertionError(
-                            "the child failed: " + line + "\n" + Files.readString(dir.resolve("child-stderr.txt")));
+                    throw new AssertionError("the child failed: " + line + "\n" + stderrText());
                 }
             }
-            throw new AssertionError("the child exited: " + Files.readString(dir.resolve("child-stderr.txt")));
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Unix
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                kill();
-            }
+            throw new AssertionError("the child exited: " + stderrText());
         }
     }
 

@@ -22,10 +22,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -186,32 +184,18 @@ class SharedJournalTest {
     record Outcome(String runId, int writes, String answer) {}
 
     /** One application instance: a child JVM running {@link Child}, driven over standard input and output. */
-    final class Instance implements AutoCloseable {
-        final Process process;
-        final BufferedReader out;
-        final PrintWriter in;
-        final Path stderr;
+    final class Instance extends ChildProcess {
 
         Instance(String name, boolean suspendForApproval) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            stderr = dir.resolve(name + "-stderr.txt");
-            process = new ProcessBuilder(
-                            java,
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            Child.class.getName(),
-                            simulator.endpoint().toString(),
-                            Integer.toString(mail.getSmtp().getPort()),
-                            dir.toString(),
-                            postgres.jdbcUrl(),
-                            name,
-                            Boolean.toString(suspendForApproval))
-                    .redirectError(stderr.toFile())
-                    .start();
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            super(
+                    Child.class,
+                    dir.resolve(name + "-stderr.txt"),
+                    simulator.endpoint().toString(),
+                    Integer.toString(mail.getSmtp().getPort()),
+                    dir.toString(),
+                    postgres.jdbcUrl(),
+                    name,
+                    Boolean.toString(suspendForApproval));
         }
 
         /** Starts run {@code run}; returns at its answer, or after {@code killAt} journal writes. */
@@ -229,10 +213,10 @@ class SharedJournalTest {
                 } else if (line.startsWith("ANSWER ")) {
                     return new Outcome(runId, writes, line.substring(7));
                 } else if (line.startsWith("ERROR ")) {
-                    throw new AssertionError(line + "\n" + Files.readString(stderr));
+                    throw new AssertionError(line + "\n" + stderrText());
                 }
             }
-            throw new AssertionError("the instance exited: " + Files.readString(stderr));
+            throw new AssertionError("the instance exited: " + stderrText());
         }
 
         /** Starts run {@code run} on an instance that stops at the send for approval; returns its run id. */
@@ -242,10 +226,10 @@ class SharedJournalTest {
                 if (line.startsWith("WAITING ")) {
                     return line.substring(8);
                 } else if (line.startsWith("ERROR ") || line.startsWith("ANSWER ")) {
-                    throw new AssertionError(line + "\n" + Files.readString(stderr));
+                    throw new AssertionError(line + "\n" + stderrText());
                 }
             }
-            throw new AssertionError("the instance exited: " + Files.readString(stderr));
+            throw new AssertionError("the instance exited: " + stderrText());
         }
 
         /** Looks for orphans; the runs it resumed, as "runId answer". In-doubt sends are decided by GreenMail. */
@@ -261,10 +245,10 @@ class SharedJournalTest {
                     } else if (line.startsWith("DONE")) {
                         return resumed;
                     } else if (line.startsWith("ERROR ")) {
-                        throw new AssertionError(line + "\n" + Files.readString(stderr));
+                        throw new AssertionError(line + "\n" + stderrText());
                     }
                 }
-                throw new AssertionError("the instance exited: " + Files.readString(stderr));
+                throw new AssertionError("the instance exited: " + stderrText());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -279,22 +263,9 @@ class SharedJournalTest {
                         return line;
                     }
                 }
-                throw new AssertionError("the instance exited: " + Files.readString(stderr));
+                throw new AssertionError("the instance exited: " + stderrText());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Unix
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                kill();
             }
         }
     }
