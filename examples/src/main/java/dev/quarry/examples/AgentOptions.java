@@ -160,7 +160,7 @@ final class AgentOptions {
 
     private Agent.Builder agent(LuceneIndex luceneIndex, String chosen, Map<String, String> environment) {
         Agent.Builder builder = modelled(chosen, environment)
-                .tool(new SearchTool(luceneIndex))
+                .tool(new SearchTool(index.retriever(luceneIndex)))
                 .tools(ReadTools.over(luceneIndex))
                 .tool(new SummariseTool(luceneIndex))
                 .systemPrompt("Answer from the indexed documents and cite passages by their [labels].");

@@ -1,5 +1,6 @@
 package dev.quarry.examples;
 
+import dev.quarry.index.FusionConfig;
 import dev.quarry.index.LuceneIndex;
 import dev.quarry.index.SearchMode;
 import dev.quarry.index.SearchRequest;
@@ -7,6 +8,7 @@ import dev.quarry.index.eval.BeirFormat;
 import dev.quarry.index.eval.Evaluation;
 import dev.quarry.index.eval.Evaluation.Variant;
 import dev.quarry.index.eval.EvaluationReport;
+import dev.quarry.index.eval.FusionTuning;
 import dev.quarry.index.eval.TestCollection;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -120,6 +122,25 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--per-query", description = "write every query's scores to this CSV file")
     Path perQuery;
 
+    @Option(
+            names = "--tune",
+            description = "choose the hybrid fusion for this index on the judgments, by nested cross-validation,"
+                    + " and write it to --write-fusion-config")
+    boolean tune;
+
+    @Option(
+            names = "--folds",
+            defaultValue = "5",
+            description = "cross-validation folds of --tune (default: ${DEFAULT-VALUE})")
+    int folds;
+
+    @Option(
+            names = "--write-fusion-config",
+            defaultValue = "fusion-config.json",
+            description = "where --tune writes the chosen fusion; `quarry index|ask|search --fusion-config` read it"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path writeFusionConfig;
+
     @Mixin
     AgentOptions agentOptions;
 
@@ -143,9 +164,31 @@ final class EvalCommand implements Callable<Integer> {
         }
         TestCollection collection = BeirFormat.read(queries, qrels);
         PrintWriter out = spec.commandLine().getOut();
+        if (tune) {
+            try (LuceneIndex index = agentOptions.index.openForReading()) {
+                FusionTuning.Result result = FusionTuning.tune(index, collection, k, folds, 35);
+                out.print(result.markdown());
+                new FusionConfig(
+                                result.chosen(),
+                                index.fingerprint(),
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s, held-out nDCG@10 %.4f against %.4f for the default (%d-fold nested CV on %d queries,"
+                                                + " k = %d)",
+                                        result.chosenName(),
+                                        result.heldOut(),
+                                        result.defaultFusion(),
+                                        folds,
+                                        result.queries(),
+                                        k))
+                        .write(writeFusionConfig);
+                out.println("fusion config written to " + writeFusionConfig + " (use it with --fusion-config)");
+                return 0;
+            }
+        }
         try (LuceneIndex index = agentOptions.index.openForReading()) {
-            EvaluationReport report =
-                    EvaluationReport.of(index, collection, variants(index.supportsVectors()), k, deep);
+            EvaluationReport report = EvaluationReport.of(
+                    agentOptions.index.retriever(index), collection, variants(index.supportsVectors()), k, deep);
             long unknown = collection.judgments().values().stream()
                     .flatMap(gains -> gains.keySet().stream())
                     .distinct()

@@ -13,6 +13,30 @@ final class IndexOptions {
     @Option(names = "--bm25-only", description = "no embeddings: BM25 search only, faster to build")
     boolean bm25Only;
 
+    @Option(
+            names = "--fusion-config",
+            description = "hybrid fusion tuned for this index by `quarry eval --tune` (default: the library's)")
+    Path fusionConfig;
+
+    @Option(
+            names = "--rerank",
+            description = "rerank the top 50 hits of every search with this Bedrock rerank model ARN (needs AWS"
+                    + " credentials and a region)")
+    String rerank;
+
+    /** The index as searches should see it: reranked by the --rerank model when one is given. */
+    dev.quarry.index.Retriever retriever(LuceneIndex opened) {
+        if (rerank == null) {
+            return opened;
+        }
+        var client = software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient.create();
+        return dev.quarry.index.RerankingRetriever.of(
+                opened,
+                new dev.quarry.index.ScoringModelReranker(
+                        dev.quarry.agent.bedrock.BedrockReranking.model(client, rerank)),
+                50);
+    }
+
     /** Opens the index to write, creating it in a new or empty folder. */
     LuceneIndex open() {
         return builder().open();
@@ -30,6 +54,9 @@ final class IndexOptions {
         LuceneIndex.Builder builder = LuceneIndex.builder().path(index);
         if (!bm25Only) {
             builder.defaultEmbeddingModel();
+        }
+        if (fusionConfig != null) {
+            builder.fusionConfig(fusionConfig);
         }
         return builder;
     }

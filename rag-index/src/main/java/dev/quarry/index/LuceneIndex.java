@@ -92,6 +92,7 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     private final boolean titles;
     private final LexicalQueries lexicalQueries;
     private final int efSearch;
+    private final SearchRequest.Fusion defaultFusion;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong visible = new AtomicLong();
 
@@ -126,6 +127,14 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         this.titles = indexTitles;
         this.lexicalQueries = new LexicalQueries(analyzer, titles ? builder.titleWeight : 0);
         this.efSearch = builder.efSearch;
+        try {
+            this.defaultFusion = builder.fusionConfig == null
+                    ? builder.fusion
+                    : FusionConfig.read(builder.fusionConfig).fusionFor(fingerprint(), location);
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
         try {
             if (builder.readOnly) {
                 this.writer = null;
@@ -369,7 +378,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
     }
 
     @Override
-    public List<Hit> search(SearchRequest request) {
+    public List<Hit> search(SearchRequest asked) {
+        SearchRequest request = asked.withDefaultFusion(defaultFusion);
         if (request.mode() != SearchMode.BM25 && embeddingModel == null) {
             throw new IllegalArgumentException(request.mode() + " search needs an embedding model, and " + location
                     + " was opened without one; use BM25 or configure an embedding model");
@@ -378,6 +388,20 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         Query lexical = lexicalQueries.of(request);
         return withSearcher(searcher ->
                 new RankedSearch(searcher, analyzer, this::queryVector, efSearch).search(request, lexical, filter));
+    }
+
+    /** The fusion hybrid searches use unless a request chooses its own. */
+    public SearchRequest.Fusion defaultFusion() {
+        return defaultFusion;
+    }
+
+    /**
+     * What a tuned fusion depends on: the index format, whether titles are indexed, and the embedding model
+     * and its dimension ({@link FusionConfig} refuses a fusion tuned on an index with another fingerprint).
+     */
+    public String fingerprint() {
+        return "format=" + FORMAT_VERSION + ";titles=" + titles + ";embedding="
+                + (embeddingModel == null ? "none" : embeddingModel.getClass().getName() + "/" + dimension);
     }
 
     private float[] queryVector(String queryText) {
@@ -495,6 +519,8 @@ public final class LuceneIndex implements SearchIndex, Closeable {
         private Boolean titles;
         private float titleWeight = 1f;
         private int efSearch = DEFAULT_EF_SEARCH;
+        private SearchRequest.Fusion fusion = SearchRequest.Fusion.DEFAULT;
+        private Path fusionConfig;
 
         private Builder() {}
 
@@ -596,6 +622,21 @@ public final class LuceneIndex implements SearchIndex, Closeable {
                 throw new IllegalArgumentException("efSearch must be at least 1, was " + efSearch);
             }
             this.efSearch = efSearch;
+            return this;
+        }
+
+        /** The fusion hybrid searches use unless a request chooses its own; default {@link SearchRequest.Fusion#DEFAULT}. */
+        public Builder fusion(SearchRequest.Fusion fusion) {
+            this.fusion = Objects.requireNonNull(fusion, "fusion");
+            return this;
+        }
+
+        /**
+         * The default fusion from a file {@code quarry eval --tune} wrote for this index; opening refuses a file
+         * tuned on another kind of index ({@link FusionConfig}).
+         */
+        public Builder fusionConfig(Path file) {
+            this.fusionConfig = Objects.requireNonNull(file, "file");
             return this;
         }
 

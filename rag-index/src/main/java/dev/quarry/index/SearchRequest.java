@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param filters metadata filters that must all hold
  * @param querySyntax whether {@code query} is Lucene query syntax (BM25 part only)
  * @param fusion how {@link SearchMode#HYBRID} combines its rankings
+ * @param fusionChosen whether the request chose its fusion; when not, an index with a default fusion of its
+ *     own ({@code LuceneIndex.Builder.fusion}, a tuned {@link FusionConfig}) uses that one
  */
 public record SearchRequest(
-        String query, SearchMode mode, int k, List<MetadataFilter> filters, boolean querySyntax, Fusion fusion) {
+        String query,
+        SearchMode mode,
+        int k,
+        List<MetadataFilter> filters,
+        boolean querySyntax,
+        Fusion fusion,
+        boolean fusionChosen) {
 
     /** Longest query accepted, in characters. Longer input is an error, not silently cut. */
     public static final int MAX_QUERY_CHARS = 8_000;
@@ -39,6 +47,24 @@ public record SearchRequest(
             throw new IllegalArgumentException("k must be in 1..1000, was " + k);
         }
         filters = List.copyOf(filters);
+    }
+
+    /** A request that chose {@code fusion} (see {@link #fusionChosen}). */
+    public SearchRequest(
+            String query, SearchMode mode, int k, List<MetadataFilter> filters, boolean querySyntax, Fusion fusion) {
+        this(query, mode, k, filters, querySyntax, fusion, true);
+    }
+
+    /** This request, fused by {@code indexDefault} unless it chose its own fusion. */
+    public SearchRequest withDefaultFusion(Fusion indexDefault) {
+        return fusionChosen || indexDefault.equals(fusion)
+                ? this
+                : new SearchRequest(query, mode, k, filters, querySyntax, indexDefault, false);
+    }
+
+    /** This request asking for {@code n} hits. */
+    public SearchRequest withK(int n) {
+        return new SearchRequest(query, mode, n, filters, querySyntax, fusion, fusionChosen);
     }
 
     /** A BM25 request for the top 10. */
@@ -136,6 +162,7 @@ public record SearchRequest(
         private final List<MetadataFilter> filters = new ArrayList<>();
         private boolean querySyntax;
         private Fusion fusion = Fusion.DEFAULT;
+        private boolean fusionChosen;
 
         private Builder(String query) {
             this.query = query;
@@ -170,15 +197,19 @@ public record SearchRequest(
             return this;
         }
 
-        /** How hybrid search fuses its BM25 and vector rankings. */
+        /**
+         * How hybrid search fuses its BM25 and vector rankings; without it, the index's default fusion
+         * ({@link Fusion#DEFAULT} unless the index was given another).
+         */
         public Builder fusion(Fusion fusion) {
             this.fusion = fusion;
+            this.fusionChosen = true;
             return this;
         }
 
         /** The request; fails with an {@code IllegalArgumentException} for a blank or too long query or a bad {@code k}. */
         public SearchRequest build() {
-            return new SearchRequest(query, mode, k, filters, querySyntax, fusion);
+            return new SearchRequest(query, mode, k, filters, querySyntax, fusion, fusionChosen);
         }
     }
 }

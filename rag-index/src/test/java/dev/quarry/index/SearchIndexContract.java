@@ -134,6 +134,46 @@ public abstract class SearchIndexContract {
     }
 
     @Test
+    void hybridIsTheOneSharedFusionOfTheTwoRankingsOnTheSameScores() {
+        try (SearchIndex index = filled(true)) {
+            String query = "how do aircraft engines and wings work";
+            for (SearchRequest.Fusion fusion : List.of(
+                    SearchRequest.Fusion.RRF,
+                    SearchRequest.Fusion.normalised(SearchRequest.Fusion.Method.Z_SCORE, 0.3, 100),
+                    SearchRequest.Fusion.normalised(SearchRequest.Fusion.Method.MIN_MAX, 0.7, 100))) {
+                List<Hit> bm25 = index.search(SearchRequest.builder(query)
+                        .mode(SearchMode.BM25)
+                        .k(100)
+                        .build());
+                List<Hit> dense = index.search(SearchRequest.builder(query)
+                        .mode(SearchMode.VECTOR)
+                        .k(100)
+                        .build());
+                List<String> expected = ReciprocalRankFusion.fuseScored(scored(bm25), scored(dense), fusion, 3).stream()
+                        .map(ReciprocalRankFusion.Fused::item)
+                        .toList();
+
+                List<Hit> hybrid = index.search(SearchRequest.builder(query)
+                        .mode(SearchMode.HYBRID)
+                        .fusion(fusion)
+                        .k(3)
+                        .build());
+
+                assertThat(hybrid)
+                        .as("%s", fusion)
+                        .extracting(hit -> hit.documentId() + "#" + hit.chunkOrdinal())
+                        .containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    private static List<ReciprocalRankFusion.Scored<String>> scored(List<Hit> hits) {
+        return hits.stream()
+                .map(hit -> new ReciprocalRankFusion.Scored<>(hit.documentId() + "#" + hit.chunkOrdinal(), hit.score()))
+                .toList();
+    }
+
+    @Test
     void denseAndHybridFindTheMeaningNotJustTheWords() {
         try (SearchIndex index = filled(true)) {
             assertThat(index.supportsVectors()).isTrue();

@@ -95,6 +95,9 @@ public class QuarryAutoConfiguration {
             if (settings.readOnly()) {
                 index.readOnly();
             }
+            if (settings.fusionConfig() != null) {
+                index.fusionConfig(settings.fusionConfig());
+            }
             return index.open();
         }
     }

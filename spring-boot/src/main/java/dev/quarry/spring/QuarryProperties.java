@@ -44,11 +44,13 @@ public record QuarryProperties(
      * @param embeddings whether chunks get dense vectors from the in-process BGE small model (hybrid
      *     search); false keeps BM25 only and starts faster
      * @param readOnly open without the write lock (another process writes it)
+     * @param fusionConfig a hybrid fusion tuned for this index by {@code quarry eval --tune}
      */
     public record Index(
             Path path,
             @DefaultValue("true") boolean embeddings,
-            @DefaultValue("false") boolean readOnly) {}
+            @DefaultValue("false") boolean readOnly,
+            Path fusionConfig) {}
 
     /**
      * Claude on Amazon Bedrock; credentials come from the AWS default chain.
