@@ -54,7 +54,7 @@ public final class ScenarioRunner implements AutoCloseable {
         this.simulator = BedrockSimulator.builder()
                 .script(request -> script.get().apply(request))
                 .promptCacheMinimumTokens(Contender.FAST_PLANNER_MODEL_ID, HAIKU_CACHE_MINIMUM_TOKENS)
-                .serverThreads(Math.max(64, settings.concurrency() * 8))
+                .serverThreads(Math.max(64, Math.min(settings.concurrency() * 8, 2400)))
                 .start();
         ClaudeOnBedrock claude = client(claude());
         ClaudeOnBedrock cachingSystem = client(claude().promptCaching(BedrockCachePointPlacement.AFTER_SYSTEM));
@@ -78,6 +78,8 @@ public final class ScenarioRunner implements AutoCloseable {
                 .region("us-east-1")
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench")))
                 .endpointOverride(simulator.endpoint())
+                // a connection per task in flight, so a high concurrency measures the contenders, not a pool
+                .maxConnections(Math.max(50, settings.concurrency() + 50))
                 .timeout(Duration.ofMinutes(2));
     }
 
