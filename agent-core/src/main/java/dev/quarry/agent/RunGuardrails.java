@@ -133,7 +133,7 @@ final class RunGuardrails implements AgentPlugin.RunPart {
             Guardrails.Outcome arguments =
                     apply(Stage.TOOL_ARGUMENTS, step.arguments().toString(), step.tool(), step.id());
             if (!arguments.passed()) {
-                return stopped(step, arguments, "arguments of this call", "Call the tool again with arguments that");
+                return stopped(step, arguments, Stage.TOOL_ARGUMENTS);
             }
             if (!arguments.text().equals(step.arguments().toString())) {
                 checked = new StepInterceptor.StepCall(
@@ -146,7 +146,7 @@ final class RunGuardrails implements AgentPlugin.RunPart {
         }
         Guardrails.Outcome output = apply(Stage.TOOL_RESULT, result.text(), step.tool(), step.id());
         if (!output.passed()) {
-            return stopped(step, output, "result of this call", "Answer without it, or call a tool whose result");
+            return stopped(step, output, Stage.TOOL_RESULT);
         }
         return output.text().equals(result.text())
                 ? result
@@ -176,24 +176,33 @@ final class RunGuardrails implements AgentPlugin.RunPart {
     }
 
     /** A step a guardrail stopped: a block ends the run after this round, a correction fails the step. */
-    private StepResult stopped(Step step, Guardrails.Outcome outcome, String what, String advice) {
-        Stage stage = what.startsWith("arguments") ? Stage.TOOL_ARGUMENTS : Stage.TOOL_RESULT;
-        if (outcome.verdict() instanceof Verdict.Correct && corrections.incrementAndGet() <= maxCorrections) {
-            String verb = stage == Stage.TOOL_ARGUMENTS ? "refused" : "withheld";
+    private StepResult stopped(Step step, Guardrails.Outcome outcome, Stage stage) {
+        if (mayCorrect(outcome)) {
+            String correction = stage == Stage.TOOL_ARGUMENTS
+                    ? " refused the arguments of this call: "
+                            + outcome.verdict().reason() + ". Call the tool again with arguments that it accepts."
+                    : " withheld the result of this call: " + outcome.verdict().reason()
+                            + ". Answer without it, or call a tool whose result it accepts.";
             return StepResult.rejected(
-                    step.id(),
-                    step.tool(),
-                    StepStatus.REFUSED,
-                    "Guardrail " + outcome.guardrail() + " " + verb + " the " + what + ": "
-                            + outcome.verdict().reason() + ". " + advice + " it accepts.");
+                    step.id(), step.tool(), StepStatus.REFUSED, "Guardrail " + outcome.guardrail() + correction);
         }
+        blocked.compareAndSet(null, blocking(outcome, stage));
+        return StepResult.rejected(
+                step.id(), step.tool(), StepStatus.REFUSED, "Blocked by guardrail " + outcome.guardrail() + ".");
+    }
+
+    /** Whether the outcome asks for a correction and the run has one left (counting it). */
+    private boolean mayCorrect(Guardrails.Outcome outcome) {
+        return outcome.verdict() instanceof Verdict.Correct && corrections.incrementAndGet() <= maxCorrections;
+    }
+
+    /** The error of a block, or of a correction asked for once too often. */
+    private GuardrailException blocking(Guardrails.Outcome outcome, Stage stage) {
         String reason = outcome.verdict() instanceof Verdict.Correct
                 ? "still refused after " + maxCorrections + " correction(s): "
                         + outcome.verdict().reason()
                 : outcome.verdict().reason();
-        blocked.compareAndSet(null, new GuardrailException(outcome.guardrail(), stage.label(), reason));
-        return StepResult.rejected(
-                step.id(), step.tool(), StepStatus.REFUSED, "Blocked by guardrail " + outcome.guardrail() + ".");
+        return new GuardrailException(outcome.guardrail(), stage.label(), reason);
     }
 
     @Override
@@ -214,14 +223,10 @@ final class RunGuardrails implements AgentPlugin.RunPart {
         if (outcome.passed()) {
             return AgentPlugin.AnswerReview.accept(outcome.text());
         }
-        if (outcome.verdict() instanceof Verdict.Correct correct && corrections.incrementAndGet() <= maxCorrections) {
+        if (mayCorrect(outcome)) {
             return AgentPlugin.AnswerReview.correct("Your answer was not accepted by guardrail " + outcome.guardrail()
-                    + ": " + correct.reason() + ". Write the answer again.");
+                    + ": " + outcome.verdict().reason() + ". Write the answer again.");
         }
-        String reason = outcome.verdict() instanceof Verdict.Correct
-                ? "still refused after " + maxCorrections + " correction(s): "
-                        + outcome.verdict().reason()
-                : outcome.verdict().reason();
-        throw new GuardrailException(outcome.guardrail(), Stage.ANSWER.label(), reason);
+        throw blocking(outcome, Stage.ANSWER);
     }
 }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class CitationScorer implements Scorer {
 
+    private static final Pattern BRACKETED_LABEL = Pattern.compile("\\[" + CitationCheck.LABEL_REGEX + "]");
+
     private static final Pattern QUOTE = Pattern.compile("\"([^\"]{8,})\"|“([^”]{8,})”");
 
     @Override
@@ -96,8 +98,7 @@ public final class CitationScorer implements Scorer {
             int at = step.text().indexOf(label);
             if (at >= 0) {
                 int start = at + label.length();
-                Matcher next =
-                        Pattern.compile("\\[[\\w.:/@-]+#-?\\d+\\[\\d+-\\d+]]").matcher(step.text());
+                Matcher next = BRACKETED_LABEL.matcher(step.text());
                 int end = next.find(start) ? next.start() : step.text().length();
                 return step.text().substring(start, end);
             }

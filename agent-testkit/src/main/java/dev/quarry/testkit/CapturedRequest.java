@@ -35,12 +35,6 @@ public record CapturedRequest(
 
     /** Tool names in the request's toolConfig, in order. */
     public java.util.List<String> toolNames() {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        body.path("toolConfig").path("tools").forEach(t -> {
-            if (t.has("toolSpec")) {
-                names.add(t.path("toolSpec").path("name").asText());
-            }
-        });
-        return names;
+        return ConverseBodies.toolNames(body);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Reads the parts of a Bedrock Converse request body that a {@link BedrockSimulator} script decides by: the
- * system text, the first user text and the tool results sent back so far.
+ * system text, the first user text, the tools offered and the tool results sent back so far.
  */
 public final class ConverseBodies {
 
@@ -48,6 +48,17 @@ public final class ConverseBodies {
             }
         }
         return results;
+    }
+
+    /** The names of the tools the request offers (its {@code toolConfig}), in order. */
+    public static java.util.List<String> toolNames(JsonNode body) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        body.path("toolConfig").path("tools").forEach(t -> {
+            if (t.has("toolSpec")) {
+                names.add(t.path("toolSpec").path("name").asText());
+            }
+        });
+        return names;
     }
 
     /** How many assistant messages the request carries: which model call of its conversation it is. */

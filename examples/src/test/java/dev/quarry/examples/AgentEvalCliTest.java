@@ -1,16 +1,14 @@
 package dev.quarry.examples;
 
+import static dev.quarry.examples.QuarryCliTest.quarry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code quarry eval --agent}: the README's ask agent (offline model) on the 34 questions about Quarry in
@@ -26,18 +24,7 @@ class AgentEvalCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    static Run quarry(String... args) {
-        CommandLine cli = Quarry.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
-    private Run eval(Path report, String... more) {
+    private QuarryCliTest.Run eval(Path report, String... more) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "eval",
                 "--agent",
@@ -57,7 +44,8 @@ class AgentEvalCliTest {
 
     @Test
     void theAskAgentIsEvaluatedOnTheDocsQuestionsAndCiCanGateOnIt() throws Exception {
-        Run first = eval(dir.resolve("first"), "--threshold", "run>=1", "--threshold", "citations_supported>=1");
+        QuarryCliTest.Run first =
+                eval(dir.resolve("first"), "--threshold", "run>=1", "--threshold", "citations_supported>=1");
 
         assertThat(first.exit()).as(first.out() + first.err()).isZero();
         assertThat(first.out())
@@ -73,7 +61,7 @@ class AgentEvalCliTest {
         assertThat(dir.resolve("first/report.md")).content().contains("| journal-file |");
         assertThat(Files.list(dir.resolve("first/traces")).count()).isEqualTo(34);
 
-        Run gated = eval(
+        QuarryCliTest.Run gated = eval(
                 dir.resolve("gated"),
                 "--threshold",
                 "answer>=1.01",
@@ -91,7 +79,7 @@ class AgentEvalCliTest {
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"task\": \"fine\"}\n{\"task\": \"x\", \"answer\": {\"number\": \"ten\"}}\n");
 
-        Run run = quarry(
+        QuarryCliTest.Run run = quarry(
                 "eval",
                 "--agent",
                 bad.toString(),
@@ -105,7 +93,8 @@ class AgentEvalCliTest {
 
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("bad.jsonl line 2, field answer.number: must be a number, was \"ten\"");
-        Run neither = quarry("eval", "--index", dir.resolve("index").toString());
+        QuarryCliTest.Run neither =
+                quarry("eval", "--index", dir.resolve("index").toString());
         assertThat(neither.exit()).isNotZero();
         assertThat(neither.err()).contains("give --queries and --qrels (retrieval evaluation) or --agent cases.jsonl");
     }

@@ -1,15 +1,13 @@
 package dev.quarry.examples;
 
+import static dev.quarry.examples.QuarryCliTest.quarry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.index.FusionConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code quarry eval --tune}: a fusion chosen on the user's judgments, written to a file the index reads. */
 class FusionTuneCliTest {
@@ -23,17 +21,6 @@ class FusionTuneCliTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {}
-
-    static Run quarry(String... args) {
-        CommandLine cli = Quarry.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void tuningWritesAFusionConfigThatTheIndexThenUses() throws Exception {
@@ -59,7 +46,7 @@ class FusionTuneCliTest {
         Path qrelFile = Files.writeString(dir.resolve("qrels.tsv"), qrels);
         Path config = dir.resolve("fusion.json");
 
-        Run tuned = quarry(
+        QuarryCliTest.Run tuned = quarry(
                 "eval",
                 "--tune",
                 "--queries",
@@ -79,7 +66,7 @@ class FusionTuneCliTest {
                 .contains("fusion config written to " + config);
         FusionConfig written = FusionConfig.read(config);
         assertThat(written.evidence()).contains("held-out nDCG@10");
-        Run search = quarry(
+        QuarryCliTest.Run search = quarry(
                 "search",
                 "when are fuel pumps replaced",
                 "--index",
@@ -95,7 +82,7 @@ class FusionTuneCliTest {
         assertThat(quarry("index", docs.toString(), "--index", bm25Index.toString(), "--bm25-only")
                         .exit())
                 .isZero();
-        Run bm25 = quarry(
+        QuarryCliTest.Run bm25 = quarry(
                 "search",
                 "fuel pumps",
                 "--index",
@@ -107,7 +94,7 @@ class FusionTuneCliTest {
         assertThat(bm25.err()).contains("the fusion config was tuned on an index");
 
         Path few = Files.writeString(dir.resolve("few.tsv"), "q0\tnote-0.md\t1\nq1\tnote-1.md\t1\n");
-        Run refused = quarry(
+        QuarryCliTest.Run refused = quarry(
                 "eval",
                 "--tune",
                 "--queries",

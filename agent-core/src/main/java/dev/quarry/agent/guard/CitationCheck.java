@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class CitationCheck implements Guardrail {
 
-    private static final Pattern LABEL = Pattern.compile("[\\w.:/@-]+#-?\\d+\\[\\d+-\\d+]");
+    /** A citation label as {@link Citation#label()} prints it: {@code doc#chunk[start-end]}. */
+    public static final String LABEL_REGEX = "[\\w.:/@-]+#-?\\d+\\[\\d+-\\d+]";
+
+    private static final Pattern LABEL = Pattern.compile(LABEL_REGEX);
     private static final int SHOWN = 10;
 
     private final boolean block;

@@ -6,8 +6,6 @@ import dev.quarry.testkit.BedrockSimulator;
 import dev.quarry.testkit.LatencyProfile;
 import dev.quarry.testkit.Turn;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -30,15 +28,6 @@ final class SimulatedClaude implements AutoCloseable {
                 .endpointOverride(simulator.endpoint())
                 .timeout(Duration.ofMinutes(2))
                 .build();
-    }
-
-    /** The tool names a Converse request offers. */
-    static List<String> toolNames(JsonNode body) {
-        List<String> names = new ArrayList<>();
-        body.path("toolConfig")
-                .path("tools")
-                .forEach(t -> names.add(t.path("toolSpec").path("name").asText()));
-        return names;
     }
 
     /** The name of the tool whose result the request ends with, or empty when it ends with the user's text. */

@@ -6,6 +6,7 @@ import dev.quarry.agent.AgentResult;
 import dev.quarry.agent.model.Usage;
 import dev.quarry.bench.Percentiles;
 import dev.quarry.bench.scenario.ModelProfile;
+import dev.quarry.testkit.ConverseBodies;
 import dev.quarry.testkit.LatencyProfile;
 import dev.quarry.testkit.Turn;
 import dev.quarry.tools.ToolSearch;
@@ -58,7 +59,7 @@ public final class ToolSearchBenchmark {
         if (after.equals(ToolCatalog.TARGET)) {
             return Turn.text("In Lyon it is 14C with light rain.");
         }
-        if (SimulatedClaude.toolNames(body).contains(ToolCatalog.TARGET)) {
+        if (ConverseBodies.toolNames(body).contains(ToolCatalog.TARGET)) {
             return Turn.toolUse("", new Turn.ToolUse("f1", ToolCatalog.TARGET, "{\"city\":\"Lyon\",\"days\":\"1\"}"));
         }
         return Turn.toolUse(

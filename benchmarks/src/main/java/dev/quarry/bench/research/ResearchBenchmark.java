@@ -1,6 +1,5 @@
 package dev.quarry.bench.research;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.agent.bedrock.ClaudeOnBedrock;
 import dev.quarry.agent.plan.GraphPlanner;
 import dev.quarry.bench.scenario.ModelProfile;
@@ -62,7 +61,7 @@ public final class ResearchBenchmark {
         Duration lookup = Duration.ofNanos((long) (options.lookup().toNanos() * options.scale()));
         Map<ResearchContender, List<TaskRun>> runs = new EnumMap<>(ResearchContender.class);
         try (BedrockSimulator simulator = BedrockSimulator.builder()
-                        .script(body -> ResearchWorld.reply(body, toolNames(body), protocol.get()))
+                        .script(body -> ResearchWorld.reply(body, ConverseBodies.toolNames(body), protocol.get()))
                         .latency(options.profile().latency().faster(options.speed() / options.scale()))
                         .serverThreads(64)
                         .start();
@@ -105,14 +104,6 @@ public final class ResearchBenchmark {
             }
         }
         return runs;
-    }
-
-    private static List<String> toolNames(JsonNode body) {
-        List<String> names = new ArrayList<>();
-        body.path("toolConfig")
-                .path("tools")
-                .forEach(t -> names.add(t.path("toolSpec").path("name").asText()));
-        return names;
     }
 
     /** The critical path the protocol allows, in scaled nanoseconds (see the class comment). */
