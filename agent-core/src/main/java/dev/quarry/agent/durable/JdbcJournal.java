@@ -327,10 +327,23 @@ public final class JdbcJournal implements RunJournal, AutoCloseable {
         }
     }
 
-    /** Stops the heartbeat; the leases this instance still holds lapse after the lease time. */
+    /**
+     * Stops the heartbeat, waiting for a renewal under way to finish (it is not interrupted: a driver may
+     * close its connection when interrupted mid-statement), so the journal touches the database no more once
+     * this returns. The leases this instance still holds lapse after the lease time.
+     */
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        heartbeat.shutdown();
+        try {
+            if (!heartbeat.awaitTermination(leaseTime.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("a lease renewal in {} did not finish within {}; closing without it", leases, leaseTime);
+                heartbeat.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            heartbeat.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Configures a {@link JdbcJournal}. */
